@@ -1,0 +1,86 @@
+/** Commands of the `birdhouse` CLI. */
+import { ConfigError, type ConfigFlags, issueDefaultToken, loadConfig, startServer } from '@birdhouse/server'
+import { Command } from 'commander'
+import { EXIT } from './exit-codes.js'
+
+interface ServeOptions {
+  port?: string
+  host?: string
+  dataDir?: string
+  databaseUrl?: string
+}
+
+function configFrom(options: ServeOptions) {
+  const flags: ConfigFlags = {}
+  if (options.port !== undefined) flags.port = options.port
+  if (options.host !== undefined) flags.host = options.host
+  if (options.dataDir !== undefined) flags.dataDir = options.dataDir
+  if (options.databaseUrl !== undefined) flags.databaseUrl = options.databaseUrl
+  return loadConfig(process.env, flags)
+}
+
+function fail(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(error.message)
+    process.exit(EXIT.usage)
+  }
+  const code = (error as NodeJS.ErrnoException).code
+  console.error(`birdhouse: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(code === 'EADDRINUSE' || code === 'ECONNREFUSED' || code === 'EACCES' ? EXIT.unavailable : EXIT.internal)
+}
+
+function withStoreFlags(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (env BIRDHOUSE_DATA_DIR, default ./data)')
+    .option('--database-url <url>', 'postgres://… to use PostgreSQL (env DATABASE_URL; default SQLite in the data dir)')
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const server = await startServer(configFrom(options)).catch(fail)
+  const lines = [`birdhouse is listening on ${server.url}`]
+  if (server.firstToken !== undefined) {
+    lines.push(
+      `Created user @${server.defaultUser}. Bearer token (all scopes; shown once):`,
+      '',
+      `  ${server.firstToken}`,
+      '',
+    )
+    lines.push(`Try: curl -H "Authorization: Bearer ${server.firstToken}" "${server.url}/2/media/upload?media_id=1"`)
+  } else {
+    lines.push(`A fresh token for @${server.defaultUser}: TOKEN=$(npx birdhouse token)`)
+  }
+  console.log(lines.join('\n'))
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: shutting down`)
+    server.close().then(
+      () => process.exit(EXIT.ok),
+      (error: unknown) => fail(error),
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+/** Builds the commander program. */
+export function buildProgram(): Command {
+  const program = new Command('birdhouse')
+    .description('Self-hosted X media upload API: server and tools')
+    .showHelpAfterError()
+  withStoreFlags(
+    program
+      .command('serve')
+      .description('start the server (prints its URL, and a token on first start)')
+      .option('--port <port>', 'TCP port (env PORT, default 8080)')
+      .option('--host <host>', 'listen address (env HOST, default 127.0.0.1)'),
+  ).action(serve)
+  withStoreFlags(
+    program.command('token').description('print a fresh bearer token for the default user, and nothing else'),
+  ).action(async (options: ServeOptions) => {
+    const token = await issueDefaultToken(configFrom(options)).catch(fail)
+    process.stdout.write(`${token}\n`)
+  })
+  return program
+}

@@ -1,0 +1,5 @@
+export * from './error-codes.js'
+export * from './media.js'
+export * from './problems.js'
+export * from './sniff.js'
+export type * from './wire.js'

@@ -1,0 +1,81 @@
+/**
+ * Media records → X's upload objects. One view feeds both wire dialects: v1.1 (numeric `media_id`
+ * plus `media_id_string`, `media_key` only with a category) and v2 (under `data`, string ids).
+ */
+import { kindOfMediaType, type ProcessingInfo, type V1MediaUpload, type V2MediaUpload } from '@birdhouse/protocol'
+import type { FastifyReply } from 'fastify'
+import type { MediaRecord } from '../stores/metadata-store.js'
+import { JsonNumber, toWireJson } from './wire-json.js'
+
+/** Which fields a response carries: INIT's three, or the full object after FINALIZE. */
+export type UploadPhase = 'init' | 'final'
+
+/** Seconds suggested between STATUS polls while processing runs. */
+export const CHECK_AFTER_SECS = 1
+
+/** Seconds until the media (or the upload window) expires, never negative. */
+export function expiresAfterSecs(media: MediaRecord, nowMs: number): number {
+  return Math.max(0, Math.ceil((media.expiresAtMs - nowMs) / 1000))
+}
+
+/** `processing_info` of processed media; undefined for media without processing. */
+export function processingInfo(media: MediaRecord): ProcessingInfo | undefined {
+  if (!media.processing) return undefined
+  switch (media.state) {
+    case 'pending':
+      return { state: 'pending', check_after_secs: CHECK_AFTER_SECS }
+    case 'in_progress':
+      return { state: 'in_progress', check_after_secs: CHECK_AFTER_SECS, progress_percent: media.progressPercent ?? 0 }
+    case 'succeeded':
+      return { state: 'succeeded', progress_percent: 100 }
+    case 'failed':
+      return media.error === null
+        ? { state: 'failed', progress_percent: media.progressPercent ?? 100 }
+        : { state: 'failed', progress_percent: media.progressPercent ?? 100, error: media.error }
+    default:
+      return undefined
+  }
+}
+
+function details(media: MediaRecord, nowMs: number, phase: UploadPhase): Omit<V2MediaUpload, 'id' | 'media_key'> {
+  const out: Omit<V2MediaUpload, 'id' | 'media_key'> = {}
+  if (phase === 'final' && media.sizeBytes !== null) out.size = media.sizeBytes
+  out.expires_after_secs = expiresAfterSecs(media, nowMs)
+  if (phase === 'init') return out
+  if (media.image !== null) out.image = { image_type: media.image.type, w: media.image.width, h: media.image.height }
+  const type = media.mediaType ?? media.declaredType
+  if (kindOfMediaType(type) === 'video' && media.state === 'succeeded') out.video = { video_type: type }
+  const info = processingInfo(media)
+  if (info !== undefined) out.processing_info = info
+  return out
+}
+
+/** The v2 upload object. */
+export function buildV2Upload(media: MediaRecord, nowMs: number, phase: UploadPhase): V2MediaUpload {
+  return { id: media.id, media_key: media.mediaKey, ...details(media, nowMs, phase) }
+}
+
+/** The v1.1 upload object, `media_id` as an exact JSON number (field order as X sends it). */
+export function buildV1Upload(media: MediaRecord, nowMs: number, phase: UploadPhase): Record<string, unknown> {
+  const head: Pick<V1MediaUpload, 'media_id_string' | 'media_key'> & { media_id: JsonNumber } = {
+    media_id: new JsonNumber(media.id),
+    media_id_string: media.id,
+  }
+  if (media.category !== null) head.media_key = media.mediaKey
+  return { ...head, ...details(media, nowMs, phase) }
+}
+
+/** Sends a v1.1 JSON body. */
+export function sendV1(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json;charset=utf-8').send(toWireJson(body))
+}
+
+/** Sends a v2 JSON body. */
+export function sendV2(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json').send(toWireJson(body))
+}
+
+/** Sends an empty 204. */
+export function sendNoContent(reply: FastifyReply): FastifyReply {
+  return reply.code(204).send()
+}

@@ -1,0 +1,209 @@
+/**
+ * Durable metadata: users, access tokens, uploads and their segments, and the processing job queue.
+ * Every method is async so that SQLite (embedded default) and PostgreSQL (many stateless nodes)
+ * implement the same contract; the conformance suite in `conformance/metadata-store.suite.ts` pins
+ * that contract down and runs against every backend.
+ *
+ * Concurrency contract: several server processes may share one PostgreSQL database. Every method
+ * that changes an upload is atomic with respect to the checks it documents (a transaction or a
+ * single conditional statement), so no two nodes can, say, both finalize one upload or both claim
+ * one job.
+ *
+ * Errors: methods throw `ApiError` with domain codes (`MEDIA_NOT_FOUND`, `UPLOAD_ALREADY_FINALIZED`,
+ * `MEDIA_TOO_LARGE`) and never HTTP statuses.
+ */
+import type { MediaCategory, MediaType } from '@birdhouse/protocol'
+
+/** A local account. */
+export interface UserRecord {
+  /** Numeric string, like X's user ids. */
+  id: string
+  /** Unique handle (`screen_name`). */
+  handle: string
+  /** Display name. */
+  name: string
+  createdAtMs: number
+}
+
+/** A bearer access token, stored by its SHA-256 hash only. */
+export interface TokenRecord {
+  /** Lower-case hex SHA-256 of the token. */
+  tokenHash: string
+  userId: string
+  /** OAuth 2.0 scopes granted. */
+  scopes: string[]
+  createdAtMs: number
+  /** Expiry, or null for a token that does not expire. */
+  expiresAtMs: number | null
+}
+
+/** Life of an upload: `uploading` until FINALIZE, then ready (`succeeded`) or processed (`pending` → `in_progress` → `succeeded` | `failed`); `expired` once reaped. */
+export type MediaState = 'uploading' | 'pending' | 'in_progress' | 'succeeded' | 'failed' | 'expired'
+
+/** Pixel facts of an image, read from its bytes. */
+export interface ImageFacts {
+  type: MediaType
+  width: number
+  height: number
+}
+
+/** X's processing failure triple. */
+export interface ProcessingFailure {
+  code: number
+  name: string
+  message: string
+}
+
+/** One upload (a `media_id`). */
+export interface MediaRecord {
+  /** 19-digit snowflake. */
+  id: string
+  /** `<prefix>_<id>`. */
+  mediaKey: string
+  ownerId: string
+  /** Type declared at INIT (or sniffed, for one-shot uploads). */
+  declaredType: MediaType
+  /** Type sniffed from the bytes at FINALIZE; null before. */
+  mediaType: MediaType | null
+  /** Category given at INIT, normalised; null when none was given. */
+  category: MediaCategory | null
+  totalBytes: number
+  additionalOwners: string[]
+  shared: boolean
+  state: MediaState
+  /** Whether the media goes through asynchronous processing (FINALIZE answered with processing_info). */
+  processing: boolean
+  /** Bytes of the finalized file; null before FINALIZE. */
+  sizeBytes: number | null
+  image: ImageFacts | null
+  /** 0–100 while processing; null when not reported. */
+  progressPercent: number | null
+  error: ProcessingFailure | null
+  /** Incremented by every `putSegment`; FINALIZE compares it to detect a concurrent APPEND. */
+  segmentsVersion: number
+  createdAtMs: number
+  finalizedAtMs: number | null
+  /** Upload deadline before FINALIZE, media expiry after. */
+  expiresAtMs: number
+}
+
+/** One received APPEND segment. */
+export interface SegmentRecord {
+  /** `segment_index`, 0–999. */
+  index: number
+  sizeBytes: number
+  /** Where the bytes are in the blob store; unique per write. */
+  blobKey: string
+}
+
+/** What `putSegment` did. */
+export interface PutSegmentResult {
+  /** Blob key of the segment this one replaced, for the caller to delete. */
+  replacedBlobKey: string | null
+}
+
+/** The changes FINALIZE applies. */
+export interface FinalizeChange {
+  state: 'pending' | 'succeeded'
+  processing: boolean
+  mediaType: MediaType
+  sizeBytes: number
+  image: ImageFacts | null
+  finalizedAtMs: number
+  expiresAtMs: number
+}
+
+/** Changes a processing worker reports. */
+export interface ProcessingChange {
+  state: 'in_progress' | 'succeeded' | 'failed'
+  progressPercent: number | null
+  error: ProcessingFailure | null
+  /** New expiry, when the state change moves it. */
+  expiresAtMs?: number
+}
+
+/** Kinds of queued work. */
+export type JobKind = 'process-media'
+
+/** A queued unit of work, leased by one worker at a time. */
+export interface JobRecord {
+  id: string
+  kind: JobKind
+  mediaId: string
+  state: 'queued' | 'running' | 'done' | 'failed'
+  /** Times the job was claimed. */
+  attempts: number
+  /** Not claimable before this time. */
+  runAtMs: number
+  leaseOwner: string | null
+  leaseExpiresAtMs: number | null
+  createdAtMs: number
+  lastError: string | null
+}
+
+/** A job to enqueue. */
+export interface NewJob {
+  id: string
+  kind: JobKind
+  mediaId: string
+  runAtMs: number
+}
+
+/** The metadata store contract. */
+export interface MetadataStore {
+  /** Adds a user; resolves false when the id or handle exists. */
+  createUser(user: UserRecord): Promise<boolean>
+  getUser(id: string): Promise<UserRecord | undefined>
+  getUserByHandle(handle: string): Promise<UserRecord | undefined>
+
+  /** Stores a token hash. */
+  createToken(token: TokenRecord): Promise<void>
+  /** Looks a token up by hash; expiry is the caller's to check. */
+  getToken(tokenHash: string): Promise<TokenRecord | undefined>
+
+  /** Adds an upload; resolves false when the id exists (the caller draws a new id). */
+  createMedia(media: MediaRecord): Promise<boolean>
+  getMedia(id: string): Promise<MediaRecord | undefined>
+
+  /**
+   * Records a segment, replacing any earlier one at the same index, atomically with these checks:
+   * the media exists (`MEDIA_NOT_FOUND`), is `uploading` (`UPLOAD_ALREADY_FINALIZED`; `MEDIA_EXPIRED`
+   * when expired), and the other segments plus this one stay within `maxTotalBytes`
+   * (`MEDIA_TOO_LARGE`). Bumps `segmentsVersion`.
+   */
+  putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult>
+  /** Segments of an upload ordered by index. */
+  listSegments(mediaId: string): Promise<SegmentRecord[]>
+
+  /**
+   * Applies FINALIZE if the media is still `uploading` with `segmentsVersion === expectedVersion`,
+   * and enqueues `job` in the same transaction. Resolves false (changing nothing) otherwise.
+   */
+  finalizeMedia(id: string, expectedVersion: number, change: FinalizeChange, job: NewJob | null): Promise<boolean>
+
+  /** Records processing progress; resolves false when the media is gone or already terminal. */
+  updateProcessing(id: string, change: ProcessingChange): Promise<boolean>
+
+  /** Media not yet `expired` whose `expiresAtMs` ≤ `nowMs`, oldest first. */
+  listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]>
+  /**
+   * Marks the media `expired` if its expiry is still ≤ `nowMs`, deletes its segment rows and
+   * resolves to their blob keys; resolves null when it is not (or no longer) expirable.
+   */
+  expireMedia(id: string, nowMs: number): Promise<string[] | null>
+
+  /**
+   * Leases the next claimable job (queued with `runAtMs` ≤ now, or running with an expired lease):
+   * state `running`, `leaseOwner = workerId`, lease until now + `leaseMs`, attempts + 1.
+   */
+  claimJob(workerId: string, nowMs: number, leaseMs: number): Promise<JobRecord | undefined>
+  /** Extends a lease the worker still holds; false when it lost it. */
+  renewJobLease(jobId: string, workerId: string, leaseUntilMs: number): Promise<boolean>
+  /** Ends a job the worker holds as `done` or `failed`; false when it lost the lease. */
+  finishJob(jobId: string, workerId: string, outcome: 'done' | 'failed', error: string | null): Promise<boolean>
+  /** Jobs of a media, oldest first (for tests and operators). */
+  listJobs(mediaId: string): Promise<JobRecord[]>
+
+  /** Releases connections; idempotent. */
+  close(): Promise<void>
+}

@@ -1,0 +1,136 @@
+/**
+ * Maps rows of the SQL metadata schema (`migrations.ts`) to domain records and back, for SQLite and
+ * PostgreSQL alike. The drivers differ in how they return 64-bit integers (SQLite: number,
+ * PostgreSQL: string) and booleans (SQLite: 0/1), so every read goes through `Number` or `Boolean`.
+ */
+import type { MediaCategory, MediaType } from '@birdhouse/protocol'
+import type {
+  ImageFacts,
+  JobRecord,
+  MediaRecord,
+  MediaState,
+  ProcessingFailure,
+  SegmentRecord,
+  TokenRecord,
+  UserRecord,
+} from '../metadata-store.js'
+
+/** A row as a driver returns it. */
+export type SqlRow = Record<string, unknown>
+
+const num = (value: unknown): number => Number(value)
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
+const str = (value: unknown): string => String(value)
+const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
+const jsonOrNull = <T>(value: unknown): T | null =>
+  value === null || value === undefined ? null : JSON.parse(str(value))
+
+/** Columns of `media`, in the order `mediaValues` lists them. */
+export const MEDIA_COLUMNS = [
+  'id',
+  'media_key',
+  'owner_id',
+  'declared_type',
+  'media_type',
+  'category',
+  'total_bytes',
+  'additional_owners',
+  'shared',
+  'state',
+  'processing',
+  'size_bytes',
+  'image',
+  'progress_percent',
+  'error',
+  'segments_version',
+  'created_at_ms',
+  'finalized_at_ms',
+  'expires_at_ms',
+] as const
+
+/** Values of a media record in `MEDIA_COLUMNS` order; booleans stay booleans for the caller to encode. */
+export function mediaValues(media: MediaRecord): unknown[] {
+  return [
+    media.id,
+    media.mediaKey,
+    media.ownerId,
+    media.declaredType,
+    media.mediaType,
+    media.category,
+    media.totalBytes,
+    JSON.stringify(media.additionalOwners),
+    media.shared,
+    media.state,
+    media.processing,
+    media.sizeBytes,
+    media.image === null ? null : JSON.stringify(media.image),
+    media.progressPercent,
+    media.error === null ? null : JSON.stringify(media.error),
+    media.segmentsVersion,
+    media.createdAtMs,
+    media.finalizedAtMs,
+    media.expiresAtMs,
+  ]
+}
+
+/** Reads a `media` row. */
+export function mediaFromRow(row: SqlRow): MediaRecord {
+  return {
+    id: str(row.id),
+    mediaKey: str(row.media_key),
+    ownerId: str(row.owner_id),
+    declaredType: str(row.declared_type) as MediaType,
+    mediaType: strOrNull(row.media_type) as MediaType | null,
+    category: strOrNull(row.category) as MediaCategory | null,
+    totalBytes: num(row.total_bytes),
+    additionalOwners: JSON.parse(str(row.additional_owners)) as string[],
+    shared: Boolean(row.shared),
+    state: str(row.state) as MediaState,
+    processing: Boolean(row.processing),
+    sizeBytes: numOrNull(row.size_bytes),
+    image: jsonOrNull<ImageFacts>(row.image),
+    progressPercent: numOrNull(row.progress_percent),
+    error: jsonOrNull<ProcessingFailure>(row.error),
+    segmentsVersion: num(row.segments_version),
+    createdAtMs: num(row.created_at_ms),
+    finalizedAtMs: numOrNull(row.finalized_at_ms),
+    expiresAtMs: num(row.expires_at_ms),
+  }
+}
+
+/** Reads a `users` row. */
+export function userFromRow(row: SqlRow): UserRecord {
+  return { id: str(row.id), handle: str(row.handle), name: str(row.name), createdAtMs: num(row.created_at_ms) }
+}
+
+/** Reads a `tokens` row. */
+export function tokenFromRow(row: SqlRow): TokenRecord {
+  return {
+    tokenHash: str(row.token_hash),
+    userId: str(row.user_id),
+    scopes: JSON.parse(str(row.scopes)) as string[],
+    createdAtMs: num(row.created_at_ms),
+    expiresAtMs: numOrNull(row.expires_at_ms),
+  }
+}
+
+/** Reads a `segments` row. */
+export function segmentFromRow(row: SqlRow): SegmentRecord {
+  return { index: num(row.idx), sizeBytes: num(row.size_bytes), blobKey: str(row.blob_key) }
+}
+
+/** Reads a `jobs` row. */
+export function jobFromRow(row: SqlRow): JobRecord {
+  return {
+    id: str(row.id),
+    kind: str(row.kind) as JobRecord['kind'],
+    mediaId: str(row.media_id),
+    state: str(row.state) as JobRecord['state'],
+    attempts: num(row.attempts),
+    runAtMs: num(row.run_at_ms),
+    leaseOwner: strOrNull(row.lease_owner),
+    leaseExpiresAtMs: numOrNull(row.lease_expires_at_ms),
+    createdAtMs: num(row.created_at_ms),
+    lastError: strOrNull(row.last_error),
+  }
+}
