@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Clock } from './clock.js'
 import { systemClock } from './clock.js'
 import type { Config } from './config.js'
@@ -74,9 +74,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     clientErrorHandler,
   })
@@ -117,6 +117,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.background !== false) {
     const reaper = new Reaper({ store: stores.metadata, blobs: stores.blobs, clock, logger })
     app.addHook('onReady', async () => {
+      await resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger }).catch(
+        (error: unknown) => logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
+      )
       if (config.workers > 0) worker.start(config.workers)
       reaper.start(config.reaperIntervalSecs * 1000)
     })
