@@ -6,14 +6,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ApiError } from '../../errors.js'
 import type { BlobStore, BlobStoreCapabilities, ByteRange, PutOptions } from '../blob-store.js'
-import { assertBlobKey } from './blob-key.js'
+import { assertBlobKey, assertBlobPrefix } from './blob-key.js'
 import { ByteLimit } from './byte-limit.js'
 
 const TEMP_DIR = '.tmp'
@@ -27,8 +27,10 @@ export interface DiskBlobStoreOptions {
   fsync?: boolean
 }
 
+/** ENOTDIR counts as absent: a key below an object's key (`a/b` when `a` is a file) names nothing. */
 function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }
 
 /** A `BlobStore` in a directory on local disk. */
@@ -70,9 +72,22 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
-    const path = this.localPath(key)
-    if ((await this.stat(key)) === undefined) throw new ApiError('BLOB_NOT_FOUND', { params: { key } })
-    return createReadStream(path, range === undefined ? {} : { start: range.start, end: range.end })
+    // Open before resolving, so the stream keeps the object it found even if it is replaced or
+    // removed before the caller starts reading.
+    let handle: FileHandle
+    try {
+      handle = await open(this.localPath(key), 'r')
+    } catch (error) {
+      if (isNotFound(error)) throw new ApiError('BLOB_NOT_FOUND', { params: { key }, cause: error })
+      throw error
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw new ApiError('BLOB_NOT_FOUND', { params: { key } })
+    } catch (error) {
+      await handle.close()
+      throw error
+    }
+    return handle.createReadStream(range === undefined ? {} : { start: range.start, end: range.end })
   }
 
   async stat(key: string): Promise<{ sizeBytes: number } | undefined> {
@@ -86,10 +101,13 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {
+    const source = this.localPath(fromKey)
     const target = this.localPath(toKey)
+    // A directory is a prefix, not an object: renaming it would move every object below it.
+    if ((await this.stat(fromKey)) === undefined) throw new ApiError('BLOB_NOT_FOUND', { params: { key: fromKey } })
     await mkdir(dirname(target), { recursive: true })
     try {
-      await rename(this.localPath(fromKey), target)
+      await rename(source, target)
     } catch (error) {
       if (isNotFound(error)) throw new ApiError('BLOB_NOT_FOUND', { params: { key: fromKey }, cause: error })
       throw error
@@ -97,20 +115,25 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async remove(key: string): Promise<void> {
-    await rm(this.localPath(key), { force: true })
+    const path = this.localPath(key)
+    // A directory is a prefix, not an object, so there is nothing to remove (rm would throw EISDIR).
+    if ((await this.stat(key)) !== undefined) await rm(path, { force: true })
   }
 
   async removePrefix(prefix: string): Promise<void> {
-    const trimmed = prefix.replace(/\/+$/, '')
-    assertBlobKey(trimmed)
+    assertBlobPrefix(prefix)
     const keys = await this.list(prefix)
     await Promise.all(keys.map((key) => this.remove(key)))
-    if (prefix.endsWith('/')) await rm(join(this.#root, trimmed), { recursive: true, force: true })
+    if (!prefix.endsWith('/')) return
+    // Drop the emptied directory, but never a file: `a/` must not delete the object `a`.
+    const dir = join(this.#root, prefix.slice(0, -1))
+    const info = await stat(dir).catch(() => undefined)
+    if (info?.isDirectory() === true) await rm(dir, { recursive: true, force: true })
   }
 
   async list(prefix: string): Promise<string[]> {
+    if (prefix !== '') assertBlobPrefix(prefix)
     const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : ''
-    if (base !== '') assertBlobKey(base)
     const keys: string[] = []
     await this.#walk(join(this.#root, base), keys)
     return keys.filter((key) => key.startsWith(prefix)).sort()

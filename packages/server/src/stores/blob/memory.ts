@@ -1,8 +1,9 @@
 /** In-process `BlobStore` for route tests; passes the blob conformance suite. */
-import { Readable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { ApiError } from '../../errors.js'
 import type { BlobStore, BlobStoreCapabilities, ByteRange, PutOptions } from '../blob-store.js'
-import { assertBlobKey } from './blob-key.js'
+import { assertBlobKey, assertBlobPrefix } from './blob-key.js'
 import { ByteLimit } from './byte-limit.js'
 
 /** A `BlobStore` held in memory. */
@@ -19,20 +20,21 @@ export class MemoryBlobStore implements BlobStore {
     assertBlobKey(key)
     const limit = new ByteLimit(options.maxBytes ?? Number.POSITIVE_INFINITY)
     const chunks: Buffer[] = []
-    await new Promise<void>((resolve, reject) => {
-      body.on('error', reject)
-      limit.on('error', reject)
-      limit.on('data', (chunk: Buffer) => chunks.push(chunk))
-      limit.on('end', resolve)
-      body.pipe(limit)
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk)
+        callback()
+      },
     })
+    // `pipeline`, unlike `pipe`, also rejects when `body` is destroyed without an error.
+    await pipeline(body, limit, sink)
     this.#objects.set(key, Buffer.concat(chunks))
     return { sizeBytes: limit.bytes }
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const bytes = this.#get(key)
-    return Readable.from([range === undefined ? bytes : bytes.subarray(range.start, range.end + 1)])
+    return Readable.from([range === undefined ? bytes : bytes.subarray(range.start, range.end + 1)], { objectMode: false })
   }
 
   async stat(key: string): Promise<{ sizeBytes: number } | undefined> {
@@ -54,10 +56,12 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   async removePrefix(prefix: string): Promise<void> {
+    assertBlobPrefix(prefix)
     for (const key of await this.list(prefix)) this.#objects.delete(key)
   }
 
   async list(prefix: string): Promise<string[]> {
+    if (prefix !== '') assertBlobPrefix(prefix)
     return [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).sort()
   }
 
