@@ -34,7 +34,9 @@ export class MemoryBlobStore implements BlobStore {
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const bytes = this.#get(key)
-    return Readable.from([range === undefined ? bytes : bytes.subarray(range.start, range.end + 1)], { objectMode: false })
+    return Readable.from([range === undefined ? bytes : bytes.subarray(range.start, range.end + 1)], {
+      objectMode: false,
+    })
   }
 
   async stat(key: string): Promise<{ sizeBytes: number } | undefined> {
