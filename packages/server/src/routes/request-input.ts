@@ -32,8 +32,14 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   return value as Record<string, unknown>
 }
 
+/** Whether the request carries a body at all (curl sends `Content-Type: multipart/form-data` with none). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
 function bodyOf(request: FastifyRequest): RequestBody | undefined {
-  return request.body as RequestBody | undefined
+  return hasBody(request) ? (request.body as RequestBody | undefined) : undefined
 }
 
 async function stageInline(uploads: UploadService, base64: string, maxBytes: number): Promise<StagedBlob> {
