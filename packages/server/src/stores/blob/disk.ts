@@ -112,6 +112,7 @@ export class DiskBlobStore implements BlobStore {
       if (isNotFound(error)) throw new ApiError('BLOB_NOT_FOUND', { params: { key: fromKey }, cause: error })
       throw error
     }
+    if (this.#fsync) await this.#syncDir(dirname(target))
   }
 
   async remove(key: string): Promise<void> {
