@@ -23,6 +23,7 @@ export interface ProblemBody {
   detail: string
   status?: number
   errors?: InvalidRequestError[]
+  [member: string]: unknown
 }
 
 /** A v1.1 error body: generic or upload-endpoint shape. */
@@ -44,6 +45,8 @@ export interface RenderOptions {
   message?: string
   /** invalid-request `parameters` (name → offending values). */
   parameters?: Record<string, string[]>
+  /** Type-specific members (`resource_type`, `resource_id`…) added to a plain problem. */
+  extra?: Record<string, string>
 }
 
 /** Builds the v2 body of a catalogue error. */
@@ -59,7 +62,20 @@ export function buildV2Problem(code: ErrorCode, options: RenderOptions = {}): Pr
     }
   }
   const type = spec.problem === 'about:blank' ? 'about:blank' : `${PROBLEM_TYPE_BASE}${spec.problem}`
-  return { title: spec.title, type, status: spec.status, detail: message }
+  return { ...options.extra, title: spec.title, type, status: spec.status, detail: message }
+}
+
+/** The partial error X puts in a 200 lookup response for an id that does not exist. */
+export function buildResourceNotFound(resourceType: string, id: string, parameter: string): ProblemBody {
+  return {
+    value: id,
+    detail: `Could not find ${resourceType} with ${parameter}: [${id}].`,
+    title: 'Not Found Error',
+    resource_type: resourceType,
+    parameter,
+    resource_id: id,
+    type: `${PROBLEM_TYPE_BASE}resource-not-found`,
+  }
 }
 
 /** Builds the v1.1 body of a catalogue error; `requestPath` is the endpoint path X echoes in `request`. */

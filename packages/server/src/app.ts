@@ -15,7 +15,12 @@ import { resolveMediaTools } from './processing/binaries.js'
 import { installBodyParsers } from './routes/body-parsers.js'
 import './routes/context.js'
 import { registerMediaUpload } from './routes/media-upload.js'
+import { registerMediaFiles } from './routes/media-files.js'
+import { registerMediaMetadata } from './routes/media-metadata.js'
+import { registerStatuses } from './routes/statuses.js'
+import { registerTweets } from './routes/tweets.js'
 import { registerV2UploadSteps } from './routes/v2-upload-steps.js'
+import { PostService } from './posts/post-service.js'
 import { DiskBlobStore } from './stores/blob/disk.js'
 import { MemoryBlobStore } from './stores/blob/memory.js'
 import type { BlobStore } from './stores/blob-store.js'
@@ -81,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clientErrorHandler,
   })
   const logger = app.log as unknown as Logger
+  const ids = options.ids ?? new SnowflakeGenerator(clock, config.nodeId)
   const worker = new ProcessingWorker({
     store: stores.metadata,
     blobs: stores.blobs,
@@ -95,7 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store: stores.metadata,
     blobs: stores.blobs,
     clock,
-    ids: options.ids ?? new SnowflakeGenerator(clock, config.nodeId),
+    ids,
     limits: config.limits,
     maxSegmentBytes: config.maxSegmentBytes,
     uploadExpiresSecs: config.uploadExpiresSecs,
@@ -104,6 +110,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onJobQueued: () => worker.wake(),
   })
   app.decorate('uploads', uploads)
+  app.decorate('posts', new PostService({ store: stores.metadata, clock, ids, limits: config.limits }))
+  app.decorate('blobs', stores.blobs)
   app.decorate('metadata', stores.metadata)
   app.decorate('clock', clock)
   app.decorateRequest('principal', undefined)
@@ -111,6 +119,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installErrorHandling(app)
   registerMediaUpload(app)
   registerV2UploadSteps(app)
+  registerTweets(app)
+  registerStatuses(app)
+  registerMediaMetadata(app)
+  registerMediaFiles(app)
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request done')
   })

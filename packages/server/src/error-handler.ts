@@ -48,6 +48,7 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, error
     params: error.params,
     ...(error.overrideMessage === undefined ? {} : { message: error.overrideMessage }),
     ...(error.parameters === undefined ? {} : { parameters: error.parameters }),
+    ...(error.extra === undefined ? {} : { extra: error.extra }),
   }
   if (isV1Path(path)) {
     return reply

@@ -12,6 +12,8 @@ export interface ApiErrorOptions {
   message?: string
   /** invalid-request `parameters`: parameter name → offending values. */
   parameters?: Record<string, string[]>
+  /** Type-specific problem members (`resource_type`…). */
+  extra?: Record<string, string>
   /** The underlying failure, logged and never sent. */
   cause?: unknown
 }
@@ -22,6 +24,7 @@ export class ApiError extends Error {
   readonly params: ErrorParams
   readonly parameters: Record<string, string[]> | undefined
   readonly overrideMessage: string | undefined
+  readonly extra: Record<string, string> | undefined
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     super(options.message ?? code, options.cause === undefined ? undefined : { cause: options.cause })
@@ -30,6 +33,7 @@ export class ApiError extends Error {
     this.params = options.params ?? {}
     this.parameters = options.parameters
     this.overrideMessage = options.message
+    this.extra = options.extra
   }
 }
 

@@ -2,6 +2,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { authenticate, type Principal } from '../auth/tokens.js'
 import type { Clock } from '../clock.js'
+import type { PostService } from '../posts/post-service.js'
+import type { BlobStore } from '../stores/blob-store.js'
 import type { MetadataStore } from '../stores/metadata-store.js'
 import type { UploadService } from '../uploads/upload-service.js'
 
@@ -13,6 +15,10 @@ declare module 'fastify' {
     metadata: MetadataStore
     /** Time source. */
     clock: Clock
+    /** Posts and alt text. */
+    posts: PostService
+    /** Media bytes. */
+    blobs: BlobStore
   }
   interface FastifyRequest {
     /** Set by `requireAuth` on authenticated routes. */

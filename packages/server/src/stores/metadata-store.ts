@@ -47,6 +47,13 @@ export interface ImageFacts {
   height: number
 }
 
+/** Facts of a video, read by processing. */
+export interface VideoFacts {
+  width: number
+  height: number
+  durationMs: number
+}
+
 /** X's processing failure triple. */
 export interface ProcessingFailure {
   code: number
@@ -79,6 +86,12 @@ export interface MediaRecord {
   /** 0–100 while processing; null when not reported. */
   progressPercent: number | null
   error: ProcessingFailure | null
+  /** Alt text (≤ 1000 characters), or null. */
+  altText: string | null
+  /** Attached to a post: the media no longer expires. */
+  pinned: boolean
+  /** Facts of a processed video, or null. */
+  video: VideoFacts | null
   /** Incremented by every `putSegment`; FINALIZE compares it to detect a concurrent APPEND. */
   segmentsVersion: number
   createdAtMs: number
@@ -120,6 +133,21 @@ export interface ProcessingChange {
   error: ProcessingFailure | null
   /** New expiry, when the state change moves it. */
   expiresAtMs?: number
+  /** Video facts learnt by processing (kept when absent). */
+  video?: VideoFacts
+}
+
+/** A post. */
+export interface TweetRecord {
+  /** Snowflake id. */
+  id: string
+  authorId: string
+  text: string
+  /** Attached media ids, in the order given. */
+  mediaIds: string[]
+  /** Users tagged in the media. */
+  taggedUserIds: string[]
+  createdAtMs: number
 }
 
 /** Kinds of queued work. */
@@ -184,10 +212,27 @@ export interface MetadataStore {
   /** Records processing progress; resolves false when the media is gone or already terminal. */
   updateProcessing(id: string, change: ProcessingChange): Promise<boolean>
 
-  /** Media not yet `expired` whose `expiresAtMs` ≤ `nowMs`, oldest first. */
+  /** Sets or clears (null) a media's alt text; false when the media does not exist. */
+  setAltText(mediaId: string, altText: string | null): Promise<boolean>
+
+  /**
+   * Inserts a post and pins its media in one transaction. Every attached media must exist, be
+   * `succeeded` and either pinned already or unexpired at `nowMs`; otherwise nothing changes and it
+   * resolves false. Resolves false too when the id exists.
+   */
+  createTweet(tweet: TweetRecord, nowMs: number): Promise<boolean>
+  getTweet(id: string): Promise<TweetRecord | undefined>
+  /** The posts that exist among `ids`, in the order of `ids`. */
+  getTweets(ids: readonly string[]): Promise<TweetRecord[]>
+  /** Deletes a post of `authorId`; false when there is none. Its media stay pinned. */
+  deleteTweet(id: string, authorId: string): Promise<boolean>
+  /** Posts of a user newest first (by id), only ids below `untilId` when given, at most `limit`. */
+  listUserTweets(userId: string, limit: number, untilId?: string): Promise<TweetRecord[]>
+
+  /** Media not yet `expired` and not pinned whose `expiresAtMs` ≤ `nowMs`, oldest first. */
   listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]>
   /**
-   * Marks the media `expired` if its expiry is still ≤ `nowMs`, deletes its segment rows and
+   * Marks the media `expired` if it is not pinned and its expiry is still ≤ `nowMs`, deletes its segment rows and
    * resolves to their blob keys; resolves null when it is not (or no longer) expirable.
    */
   expireMedia(id: string, nowMs: number): Promise<string[] | null>

@@ -110,7 +110,7 @@ export class ProcessingWorker {
       return
     }
     await this.#o.store.updateProcessing(media.id, { state: 'in_progress', progressPercent: 10, error: null })
-    const failure = await validateMedia(media, {
+    const { failure, video } = await validateMedia(media, {
       blobs: this.#o.blobs,
       segments: await this.#o.store.listSegments(media.id),
       limits: CATEGORY_LIMITS[this.#o.limits][categoryOf(media)],
@@ -121,7 +121,12 @@ export class ProcessingWorker {
       await this.#fail(job, failure, null)
       return
     }
-    await this.#o.store.updateProcessing(media.id, { state: 'succeeded', progressPercent: 100, error: null })
+    await this.#o.store.updateProcessing(media.id, {
+      state: 'succeeded',
+      progressPercent: 100,
+      error: null,
+      ...(video === undefined ? {} : { video }),
+    })
     await this.#o.store.finishJob(job.id, this.id, 'done', null)
     this.#o.logger.info({ mediaId: media.id }, 'processing succeeded')
   }

@@ -144,6 +144,9 @@ export class UploadService {
         image: null,
         progressPercent: null,
         error: null,
+        altText: null,
+        pinned: false,
+        video: null,
         segmentsVersion: 0,
         createdAtMs: now,
         finalizedAtMs: null,
@@ -188,7 +191,12 @@ export class UploadService {
       if (media.state !== 'uploading') return media
       const segments = await this.#o.store.listSegments(mediaId)
       assertSegmentsComplete(segments, media.totalBytes)
-      const inspected = await this.#inspect(media, segments)
+      const inspected = await this.#inspect(media, segments).catch(async (error: unknown) => {
+        // A concurrent APPEND may have replaced (and deleted) a segment being read: start over.
+        if (await this.#changedSince(media)) return undefined
+        throw error
+      })
+      if (inspected === undefined) continue
       const now = this.#o.clock.now()
       const processing = isAsyncProcessed(inspected.kind, media.category ?? undefined)
       const job = processing ? { id: this.#o.ids.next(), kind: 'process-media' as const, mediaId, runAtMs: now } : null
@@ -278,6 +286,11 @@ export class UploadService {
       if (isApiError(error)) throw error
       throw new ApiError('MEDIA_TYPE_UNRECOGNIZED', { cause: error })
     }
+  }
+
+  async #changedSince(media: MediaRecord): Promise<boolean> {
+    const now = await this.#o.store.getMedia(media.id)
+    return now === undefined || now.state !== media.state || now.segmentsVersion !== media.segmentsVersion
   }
 
   async #sweepUnreferenced(mediaId: string, keep: readonly string[]): Promise<void> {

@@ -16,7 +16,7 @@ import { inspectImage } from '../processing/image.js'
 import { MediaProbeError, probeMedia } from '../processing/probe.js'
 import { checkVideo } from '../processing/video-rules.js'
 import type { BlobStore } from '../stores/blob-store.js'
-import type { MediaRecord, ProcessingFailure, SegmentRecord } from '../stores/metadata-store.js'
+import type { MediaRecord, ProcessingFailure, SegmentRecord, VideoFacts } from '../stores/metadata-store.js'
 import { readSegments } from './segments.js'
 
 /** What validation needs besides the media. */
@@ -30,23 +30,32 @@ export interface ValidateContext {
 
 const INVALID_GIF: ProcessingFailure = { code: 1, name: 'InvalidMedia', message: 'file is invalid' }
 
-/** Resolves to X's failure triple, or undefined when the media passes. */
-export async function validateMedia(
-  media: MediaRecord,
-  context: ValidateContext,
-): Promise<ProcessingFailure | undefined> {
+/** What validation found: X's failure triple when the media fails, and the facts it read. */
+export interface Validation {
+  failure?: ProcessingFailure
+  video?: VideoFacts
+}
+
+/** Validates a finalized video or GIF against its category. */
+export async function validateMedia(media: MediaRecord, context: ValidateContext): Promise<Validation> {
   const kind = kindOfMediaType(media.mediaType ?? media.declaredType)
-  if (kind === 'gif') return await validateGif(media, context)
-  if (kind !== 'video') return undefined
+  if (kind === 'gif') {
+    const failure = await validateGif(media, context)
+    return failure === undefined ? {} : { failure }
+  }
+  if (kind !== 'video') return {}
   try {
     const probe = await withLocalFiles(context, async (paths) =>
       probeMedia(paths, { ffprobePath: await context.ffprobePath(), logger: context.logger }),
     )
-    return checkVideo(probe, context.limits)
+    const failure = checkVideo(probe, context.limits)
+    if (failure !== undefined) return { failure }
+    if (probe.video === undefined) return {}
+    return { video: { width: probe.video.width, height: probe.video.height, durationMs: Math.round(probe.durationSecs * 1000) } }
   } catch (error) {
     if (error instanceof MediaProbeError && error.reason === 'invalid-media') {
       context.logger.debug({ mediaId: media.id, stderr: error.stderr }, 'ffprobe rejected the media')
-      return error.failure
+      return { failure: error.failure }
     }
     throw error
   }

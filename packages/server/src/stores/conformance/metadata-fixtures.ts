@@ -11,6 +11,7 @@ import type {
   MetadataStore,
   NewJob,
   SegmentRecord,
+  TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
 
@@ -53,6 +54,9 @@ export function newMedia(overrides: Partial<MediaRecord> = {}): MediaRecord {
     image: null,
     progressPercent: null,
     error: null,
+    altText: null,
+    pinned: false,
+    video: null,
     segmentsVersion: 0,
     createdAtMs: T0,
     finalizedAtMs: null,
@@ -109,6 +113,25 @@ export async function createFinalized(
   const job = options.job === false ? null : newJob(media.id, options.runAtMs)
   expect(await store.finalizeMedia(media.id, media.segmentsVersion, finalizeChange(options.change), job)).toBe(true)
   return { media: await mustGet(store, media.id), job }
+}
+
+/** Creates finalized, ready (`succeeded`) media that expires at `expiresAtMs`. */
+export async function createReady(store: MetadataStore, expiresAtMs = T0 + 86_400_000): Promise<MediaRecord> {
+  const change = { state: 'succeeded', processing: false, expiresAtMs } as const
+  return (await createFinalized(store, { job: false, change })).media
+}
+
+/** A post by a fixed author with non-ASCII text and a tagged user. */
+export function newTweet(mediaIds: string[], overrides: Partial<TweetRecord> = {}): TweetRecord {
+  return {
+    id: nextId(),
+    authorId: '1880028106020515001',
+    text: 'Zoë 鳥の家 🐦 — first post',
+    mediaIds,
+    taggedUserIds: ['1880028106020515002'],
+    createdAtMs: T0 + 5000,
+    ...overrides,
+  }
 }
 
 /** Reads a media record that must exist. */

@@ -115,6 +115,17 @@ export function lifecycleTests({ group, test, store }: SuiteContext): void {
       expect(await store().getMedia(media.id)).toEqual({ ...media, state: 'failed', progressPercent: null, error })
     })
 
+    test('stores video facts when given and keeps them when a later change omits them', async () => {
+      const { media } = await createFinalized(store())
+      const video = { width: 1280, height: 720, durationMs: 2 ** 33 + 7 }
+      const progress = { state: 'in_progress', progressPercent: 50, error: null, video } as const
+      expect(await store().updateProcessing(media.id, progress)).toBe(true)
+      expect(await store().getMedia(media.id)).toEqual({ ...media, ...progress })
+      const done = { state: 'succeeded', progressPercent: 100, error: null } as const
+      expect(await store().updateProcessing(media.id, done)).toBe(true)
+      expect(await store().getMedia(media.id)).toEqual({ ...media, ...done, video })
+    })
+
     test('keeps expiresAtMs when the change does not move it', async () => {
       const { media } = await createFinalized(store())
       await store().updateProcessing(media.id, { state: 'in_progress', progressPercent: 5, error: null })

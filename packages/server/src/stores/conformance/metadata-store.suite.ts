@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, it } from 'vitest'
 import type { MetadataStore } from '../metadata-store.js'
 import { jobTests } from './metadata-jobs.suite.js'
 import { lifecycleTests } from './metadata-lifecycle.suite.js'
+import { postReadTests } from './metadata-post-reads.suite.js'
+import { postTests } from './metadata-posts.suite.js'
 import { recordTests } from './metadata-records.suite.js'
 import { segmentTests } from './metadata-segments.suite.js'
 
@@ -88,6 +90,8 @@ export function describeMetadataStore(
     segmentTests(context)
     lifecycleTests(context)
     jobTests(context)
+    postTests(context)
+    postReadTests(context)
     // Group bodies are collected after this one returns, so the check runs as a test.
     it('names only existing tests in its skip list', () => {
       const unknown = [...reasons.keys()].filter((test) => !declared.has(test))

@@ -13,8 +13,10 @@ import type {
   PutSegmentResult,
   SegmentRecord,
   TokenRecord,
+  TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
+import { compareIds, isAttachable } from './post-rules.js'
 
 const clone = <T>(value: T): T => structuredClone(value)
 
@@ -25,6 +27,7 @@ export class MemoryMetadataStore implements MetadataStore {
   #media = new Map<string, MediaRecord>()
   #segments = new Map<string, Map<number, SegmentRecord>>()
   #jobs = new Map<string, JobRecord>()
+  #tweets = new Map<string, TweetRecord>()
 
   /** Opens an empty store. */
   static async open(): Promise<MemoryMetadataStore> {
@@ -109,13 +112,55 @@ export class MemoryMetadataStore implements MetadataStore {
     media.progressPercent = change.progressPercent
     media.error = clone(change.error)
     if (change.expiresAtMs !== undefined) media.expiresAtMs = change.expiresAtMs
+    if (change.video !== undefined) media.video = clone(change.video)
     return true
+  }
+
+  async setAltText(mediaId: string, altText: string | null): Promise<boolean> {
+    const media = this.#media.get(mediaId)
+    if (media === undefined) return false
+    media.altText = altText
+    return true
+  }
+
+  async createTweet(tweet: TweetRecord, nowMs: number): Promise<boolean> {
+    if (this.#tweets.has(tweet.id)) return false
+    const media = tweet.mediaIds.map((id) => this.#media.get(id))
+    if (!media.every((m) => isAttachable(m, nowMs))) return false
+    for (const m of media) if (m !== undefined) m.pinned = true
+    this.#tweets.set(tweet.id, clone(tweet))
+    return true
+  }
+
+  async getTweet(id: string): Promise<TweetRecord | undefined> {
+    return clone(this.#tweets.get(id))
+  }
+
+  async getTweets(ids: readonly string[]): Promise<TweetRecord[]> {
+    return ids.flatMap((id) => {
+      const tweet = this.#tweets.get(id)
+      return tweet === undefined ? [] : [clone(tweet)]
+    })
+  }
+
+  async deleteTweet(id: string, authorId: string): Promise<boolean> {
+    if (this.#tweets.get(id)?.authorId !== authorId) return false
+    return this.#tweets.delete(id)
+  }
+
+  async listUserTweets(userId: string, limit: number, untilId?: string): Promise<TweetRecord[]> {
+    return clone(
+      [...this.#tweets.values()]
+        .filter((t) => t.authorId === userId && (untilId === undefined || compareIds(t.id, untilId) < 0))
+        .sort((a, b) => compareIds(b.id, a.id))
+        .slice(0, limit),
+    )
   }
 
   async listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]> {
     return clone(
       [...this.#media.values()]
-        .filter((m) => m.state !== 'expired' && m.expiresAtMs <= nowMs)
+        .filter((m) => m.state !== 'expired' && !m.pinned && m.expiresAtMs <= nowMs)
         .sort((a, b) => a.expiresAtMs - b.expiresAtMs)
         .slice(0, limit),
     )
@@ -123,7 +168,7 @@ export class MemoryMetadataStore implements MetadataStore {
 
   async expireMedia(id: string, nowMs: number): Promise<string[] | null> {
     const media = this.#media.get(id)
-    if (media === undefined || media.state === 'expired' || media.expiresAtMs > nowMs) return null
+    if (media === undefined || media.state === 'expired' || media.pinned || media.expiresAtMs > nowMs) return null
     media.state = 'expired'
     const keys = [...(this.#segments.get(id)?.values() ?? [])].map((s) => s.blobKey)
     this.#segments.set(id, new Map())

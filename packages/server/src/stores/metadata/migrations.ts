@@ -106,6 +106,45 @@ CREATE INDEX jobs_media_id ON jobs (media_id, created_at_ms);
 `
 }
 
+/**
+ * Builds version 2 in one dialect: alt text, pinning and video facts on media, and posts with their
+ * ordered media in a join table. The reaper's partial index is rebuilt to leave pinned media out.
+ * Post ids sort numerically as `(length(id), id)`, which needs a byte-wise collation: PostgreSQL
+ * spells it `COLLATE "C"`, SQLite's default is already binary.
+ */
+function postsSchema(dialect: 'sqlite' | 'postgres'): string {
+  const sqlite = dialect === 'sqlite'
+  const int = sqlite ? 'INTEGER' : 'BIGINT'
+  const tableOptions = sqlite ? ' STRICT' : ''
+  const addColumns = sqlite
+    ? `ALTER TABLE media ADD COLUMN alt_text TEXT;
+ALTER TABLE media ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE media ADD COLUMN video TEXT;`
+    : `ALTER TABLE media ADD COLUMN alt_text TEXT, ADD COLUMN pinned BOOLEAN NOT NULL DEFAULT false,
+  ADD COLUMN video TEXT;`
+  return `
+${addColumns}
+DROP INDEX media_expiry;
+CREATE INDEX media_reapable ON media (expires_at_ms) WHERE state <> 'expired' AND ${sqlite ? 'pinned = 0' : 'NOT pinned'};
+
+CREATE TABLE tweets (
+  id TEXT${sqlite ? '' : ' COLLATE "C"'} PRIMARY KEY,
+  author_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  tagged_user_ids TEXT NOT NULL,
+  created_at_ms ${int} NOT NULL
+)${tableOptions};
+CREATE INDEX tweets_author_newest ON tweets (author_id, length(id), id);
+
+CREATE TABLE tweet_media (
+  tweet_id TEXT${sqlite ? '' : ' COLLATE "C"'} NOT NULL REFERENCES tweets (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  media_id TEXT NOT NULL REFERENCES media (id),
+  PRIMARY KEY (tweet_id, position)
+)${tableOptions};
+`
+}
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -113,6 +152,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'initial schema',
     sqlite: initialSchema('INTEGER', 'INTEGER', ' STRICT'),
     postgres: initialSchema('BIGINT', 'BOOLEAN', ''),
+  },
+  {
+    version: 2,
+    name: 'posts, pinned media, alt text and video facts',
+    sqlite: postsSchema('sqlite'),
+    postgres: postsSchema('postgres'),
   },
 ]
 

@@ -1,9 +1,11 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newMedia } from '../conformance/metadata-fixtures.js'
 import { describeMetadataStore } from '../conformance/metadata-store.suite.js'
 import { MIGRATIONS } from './migrations.js'
 import { PostgresMetadataStore } from './postgres.js'
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './postgres-test-db.js'
+import { version1MediaInsert, version1MediaValues } from './version-1-media.js'
 
 const unavailable = await postgresUnavailableReason()
 if (unavailable !== undefined && process.env.CI) throw new Error(`${unavailable} (required in CI)`)
@@ -31,6 +33,31 @@ if (unavailable === undefined) {
         const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version')
         await client.end()
         expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version))
+      } finally {
+        await fresh.drop()
+      }
+    })
+
+    it('upgrades a version-1 database, leaving its media unpinned with no alt text or video facts', async () => {
+      const fresh = await createTestDatabase()
+      try {
+        const media = newMedia()
+        const client = new pg.Client({ connectionString: fresh.url })
+        await client.connect()
+        await client.query(MIGRATIONS[0]?.postgres ?? '')
+        await client.query(
+          'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
+        )
+        await client.query(`INSERT INTO schema_migrations VALUES (1, 'initial schema', 0)`)
+        await client.query(
+          version1MediaInsert((i) => `$${i}`),
+          version1MediaValues(media),
+        )
+        await client.end()
+        const store = await PostgresMetadataStore.open({ url: fresh.url })
+        expect(await store.getMedia(media.id)).toEqual(media)
+        expect(await store.listExpiredMedia(media.expiresAtMs, 10)).toEqual([media])
+        await store.close()
       } finally {
         await fresh.drop()
       }

@@ -5,7 +5,7 @@
  * Read-check-write methods run in a transaction that first locks the media row
  * (`SELECT … FOR UPDATE`, or an `UPDATE` that takes the same lock), so concurrent APPENDs, FINALIZE
  * and expiry of one upload serialise on that row on every node; the job queue lives in
- * `postgres-jobs.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
+ * `postgres-jobs.ts` and posts in `postgres-posts.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
  * ms times stay below 2^53); ids stay text.
  */
 import type pg from 'pg'
@@ -19,10 +19,12 @@ import type {
   PutSegmentResult,
   SegmentRecord,
   TokenRecord,
+  TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
 import { claimJob, finishJob, insertJob, listJobs, renewJobLease } from './postgres-jobs.js'
 import { inTransaction, openPostgresPool, type PgQuery, type PostgresPoolOptions, runQuery } from './postgres-pool.js'
+import { deleteTweet, getTweet, getTweets, insertTweet, listUserTweets } from './postgres-posts.js'
 import { assertAcceptsSegments, assertWithinLimit, replacedKey } from './segment-rules.js'
 import { MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, tokenFromRow, userFromRow } from './sql-rows.js'
 
@@ -148,7 +150,7 @@ export class PostgresMetadataStore implements MetadataStore {
   async updateProcessing(id: string, change: ProcessingChange): Promise<boolean> {
     const rows = await this.#query(
       `UPDATE media SET state = $2, progress_percent = $3, error = $4,
-         expires_at_ms = COALESCE($5::bigint, expires_at_ms)
+         expires_at_ms = COALESCE($5::bigint, expires_at_ms), video = COALESCE($6::text, video)
        WHERE id = $1 AND state IN ('pending', 'in_progress') RETURNING id`,
       [
         id,
@@ -156,14 +158,41 @@ export class PostgresMetadataStore implements MetadataStore {
         change.progressPercent,
         change.error === null ? null : JSON.stringify(change.error),
         change.expiresAtMs ?? null,
+        change.video === undefined ? null : JSON.stringify(change.video),
       ],
     )
     return rows.length === 1
   }
 
+  async setAltText(mediaId: string, altText: string | null): Promise<boolean> {
+    const rows = await this.#query('UPDATE media SET alt_text = $2 WHERE id = $1 RETURNING id', [mediaId, altText])
+    return rows.length === 1
+  }
+
+  async createTweet(tweet: TweetRecord, nowMs: number): Promise<boolean> {
+    return this.#transaction((query) => insertTweet(query, tweet, nowMs))
+  }
+
+  async getTweet(id: string): Promise<TweetRecord | undefined> {
+    return getTweet(this.#query, id)
+  }
+
+  async getTweets(ids: readonly string[]): Promise<TweetRecord[]> {
+    return getTweets(this.#query, ids)
+  }
+
+  async deleteTweet(id: string, authorId: string): Promise<boolean> {
+    return deleteTweet(this.#query, id, authorId)
+  }
+
+  async listUserTweets(userId: string, limit: number, untilId?: string): Promise<TweetRecord[]> {
+    return listUserTweets(this.#query, userId, limit, untilId)
+  }
+
   async listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]> {
     const rows = await this.#query(
-      `SELECT * FROM media WHERE state <> 'expired' AND expires_at_ms <= $1 ORDER BY expires_at_ms, id LIMIT $2`,
+      `SELECT * FROM media WHERE state <> 'expired' AND NOT pinned AND expires_at_ms <= $1
+       ORDER BY expires_at_ms, id LIMIT $2`,
       [nowMs, limit],
     )
     return rows.map(mediaFromRow)
@@ -172,7 +201,8 @@ export class PostgresMetadataStore implements MetadataStore {
   async expireMedia(id: string, nowMs: number): Promise<string[] | null> {
     return this.#transaction(async (query) => {
       const updated = await query(
-        `UPDATE media SET state = 'expired' WHERE id = $1 AND state <> 'expired' AND expires_at_ms <= $2 RETURNING id`,
+        `UPDATE media SET state = 'expired'
+         WHERE id = $1 AND state <> 'expired' AND NOT pinned AND expires_at_ms <= $2 RETURNING id`,
         [id, nowMs],
       )
       if (updated.length !== 1) return null

@@ -12,7 +12,9 @@ import type {
   ProcessingFailure,
   SegmentRecord,
   TokenRecord,
+  TweetRecord,
   UserRecord,
+  VideoFacts,
 } from '../metadata-store.js'
 
 /** A row as a driver returns it. */
@@ -42,6 +44,9 @@ export const MEDIA_COLUMNS = [
   'image',
   'progress_percent',
   'error',
+  'alt_text',
+  'pinned',
+  'video',
   'segments_version',
   'created_at_ms',
   'finalized_at_ms',
@@ -66,6 +71,9 @@ export function mediaValues(media: MediaRecord): unknown[] {
     media.image === null ? null : JSON.stringify(media.image),
     media.progressPercent,
     media.error === null ? null : JSON.stringify(media.error),
+    media.altText,
+    media.pinned,
+    media.video === null ? null : JSON.stringify(media.video),
     media.segmentsVersion,
     media.createdAtMs,
     media.finalizedAtMs,
@@ -91,6 +99,9 @@ export function mediaFromRow(row: SqlRow): MediaRecord {
     image: jsonOrNull<ImageFacts>(row.image),
     progressPercent: numOrNull(row.progress_percent),
     error: jsonOrNull<ProcessingFailure>(row.error),
+    altText: strOrNull(row.alt_text),
+    pinned: Boolean(row.pinned),
+    video: jsonOrNull<VideoFacts>(row.video),
     segmentsVersion: num(row.segments_version),
     createdAtMs: num(row.created_at_ms),
     finalizedAtMs: numOrNull(row.finalized_at_ms),
@@ -117,6 +128,18 @@ export function tokenFromRow(row: SqlRow): TokenRecord {
 /** Reads a `segments` row. */
 export function segmentFromRow(row: SqlRow): SegmentRecord {
   return { index: num(row.idx), sizeBytes: num(row.size_bytes), blobKey: str(row.blob_key) }
+}
+
+/** Reads a `tweets` row selected with its ordered media ids as JSON text in `media_ids`. */
+export function tweetFromRow(row: SqlRow): TweetRecord {
+  return {
+    id: str(row.id),
+    authorId: str(row.author_id),
+    text: str(row.text),
+    mediaIds: JSON.parse(str(row.media_ids)) as string[],
+    taggedUserIds: JSON.parse(str(row.tagged_user_ids)) as string[],
+    createdAtMs: num(row.created_at_ms),
+  }
 }
 
 /** Reads a `jobs` row. */

@@ -1,11 +1,12 @@
 /**
- * Opening the SQLite metadata database: connection pragmas, versioned migrations, and translation
- * of lock timeouts into a retryable error.
+ * Opening the SQLite metadata database: connection pragmas, versioned migrations, a prepared-statement
+ * cache, and translation of lock timeouts into a retryable error.
  */
 import Database from 'better-sqlite3'
 import { ApiError } from '../../errors.js'
 import type { Logger } from '../../logger.js'
 import { LATEST_SCHEMA_VERSION, pendingMigrations, SCHEMA_MIGRATIONS_TABLE } from './migrations.js'
+import type { SqlRow } from './sql-rows.js'
 
 /** Opens the file with WAL, a busy timeout and foreign keys on, and applies pending migrations. */
 export function openSqliteDatabase(path: string, busyTimeoutMs: number, logger: Logger): Database.Database {
@@ -14,8 +15,8 @@ export function openSqliteDatabase(path: string, busyTimeoutMs: number, logger: 
     // The busy timeout goes first: switching to WAL and migrating may wait for another process.
     db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`)
     db.pragma('journal_mode = WAL')
-    // With WAL, NORMAL loses no integrity on power loss, only the last commits before it.
-    db.pragma('synchronous = NORMAL')
+    // FULL: an acknowledged APPEND (its segment row) survives a power loss, as its fsynced bytes do.
+    db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
     migrate(db, logger)
   } catch (error) {
@@ -35,6 +36,45 @@ export function translated<T>(fn: () => T): T {
       throw new ApiError('SERVICE_UNAVAILABLE', { message: 'The metadata database is busy.', cause: error })
     }
     throw error
+  }
+}
+
+/** Prepared-statement cache and transactions over one connection, with lock timeouts translated. */
+export class SqliteStatements {
+  readonly #db: Database.Database
+  readonly #statements = new Map<string, Database.Statement>()
+
+  constructor(db: Database.Database) {
+    this.#db = db
+  }
+
+  /** Runs a statement that returns no rows. */
+  run(sql: string, ...params: unknown[]): Database.RunResult {
+    return translated(() => this.#statement(sql).run(...params))
+  }
+
+  /** Resolves the first row of a query, if any. */
+  get(sql: string, ...params: unknown[]): SqlRow | undefined {
+    return translated(() => this.#statement(sql).get(...params) as SqlRow | undefined)
+  }
+
+  /** Every row of a query. */
+  all(sql: string, ...params: unknown[]): SqlRow[] {
+    return translated(() => this.#statement(sql).all(...params) as SqlRow[])
+  }
+
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction (the write lock is taken before any read); rolled back when it throws. */
+  immediate<T>(fn: () => T): T {
+    return translated(() => this.#db.transaction(fn).immediate())
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql)
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql)
+      this.#statements.set(sql, statement)
+    }
+    return statement
   }
 }
 
