@@ -239,7 +239,8 @@ export const ERROR_CODES = {
     ...INVALID,
     message: 'Your media IDs are invalid.',
     v1: { status: 400, shape: 'errors', code: 325, message: 'A media id was not found.' },
-    description: 'A post names a media id that does not exist, expired, or belongs to someone who did not list the poster in `additional_owners`.',
+    description:
+      'A post names a media id that does not exist, expired, or belongs to someone who did not list the poster in `additional_owners`.',
   },
   POST_MEDIA_INVALID: {
     ...INVALID,
@@ -268,13 +269,23 @@ export const ERROR_CODES = {
   POST_MEDIA_GIF_MIXED: {
     ...INVALID,
     message: 'Your media IDs are invalid.',
-    v1: { status: 400, shape: 'errors', code: 323, message: 'Animated GIFs are not allowed when uploading multiple images.' },
+    v1: {
+      status: 400,
+      shape: 'errors',
+      code: 323,
+      message: 'Animated GIFs are not allowed when uploading multiple images.',
+    },
     description: 'An animated GIF is combined with other media (a post takes one GIF alone).',
   },
   POST_MEDIA_TYPES_MIXED: {
     ...INVALID,
     message: 'Your media IDs are invalid.',
-    v1: { status: 403, shape: 'errors', code: 386, message: 'The Post exceeds the number of allowed attachment types.' },
+    v1: {
+      status: 403,
+      shape: 'errors',
+      code: 386,
+      message: 'The Post exceeds the number of allowed attachment types.',
+    },
     description: 'A video is combined with other media, or more than one video is attached.',
   },
   POST_VIDEO_TOO_LONG: {
@@ -283,7 +294,8 @@ export const ERROR_CODES = {
     title: 'Forbidden',
     message: 'This user is not allowed to post a video longer than {minutes} minutes.',
     v1: { status: 403, shape: 'errors', code: 324, message: 'Not valid video' },
-    description: "An attached video is longer than the poster's duration cap (20 minutes; 125 with the premium limits).",
+    description:
+      "An attached video is longer than the poster's duration cap (20 minutes; 125 with the premium limits).",
   },
   POST_TEXT_TOO_LONG: {
     ...INVALID,

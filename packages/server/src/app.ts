@@ -9,18 +9,18 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { Clock } from './clock.js'
 import { systemClock } from './clock.js'
 import type { Config } from './config.js'
-import { clientErrorHandler, installErrorHandling } from './error-handler.js'
+import { clientErrorHandler, installErrorHandling, installShutdownGate } from './error-handler.js'
 import type { Logger } from './logger.js'
 import { resolveMediaTools } from './processing/binaries.js'
 import { installBodyParsers } from './routes/body-parsers.js'
 import './routes/context.js'
-import { registerMediaUpload } from './routes/media-upload.js'
+import { PostService } from './posts/post-service.js'
 import { registerMediaFiles } from './routes/media-files.js'
 import { registerMediaMetadata } from './routes/media-metadata.js'
+import { registerMediaUpload } from './routes/media-upload.js'
 import { registerStatuses } from './routes/statuses.js'
 import { registerTweets } from './routes/tweets.js'
 import { registerV2UploadSteps } from './routes/v2-upload-steps.js'
-import { PostService } from './posts/post-service.js'
 import { DiskBlobStore } from './stores/blob/disk.js'
 import { MemoryBlobStore } from './stores/blob/memory.js'
 import type { BlobStore } from './stores/blob-store.js'
@@ -82,7 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+    return503OnClosing: false,
     clientErrorHandler,
   })
   const logger = app.log as unknown as Logger
@@ -117,6 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorateRequest('principal', undefined)
   installBodyParsers(app)
   installErrorHandling(app)
+  installShutdownGate(app)
   registerMediaUpload(app)
   registerV2UploadSteps(app)
   registerTweets(app)
@@ -130,7 +131,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const reaper = new Reaper({ store: stores.metadata, blobs: stores.blobs, clock, logger })
     app.addHook('onReady', async () => {
       await resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger }).catch(
-        (error: unknown) => logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
+        (error: unknown) =>
+          logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
       )
       if (config.workers > 0) worker.start(config.workers)
       reaper.start(config.reaperIntervalSecs * 1000)

@@ -63,13 +63,19 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, error
 }
 
 /** Writes a raw 431/400 for errors Node raises before Fastify sees a request. */
-function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+function handleClientError(error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
   if (!socket.writable) return
   const code: ErrorCode = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_BODY'
-  const body = toWireJson(buildV2Problem(code, { params: { reason: 'the request could not be parsed.' } }))
-  const status = ERROR_CODES[code].status
+  const options = { params: { reason: 'the request could not be parsed.' } }
+  const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.subarray(0, 2048).toString('latin1') : ''
+  const path = /^[A-Z]+ (\/[^ ?]*)/.exec(raw)?.[1] ?? '/'
+  const v1 = isV1Path(path)
+  const body = toWireJson(v1 ? buildV1Error(code, path, options) : buildV2Problem(code, options))
+  const spec = ERROR_CODES[code]
+  const status = v1 ? spec.v1.status : spec.status
+  const type = v1 ? 'application/json;charset=utf-8' : 'application/problem+json'
   socket.end(
-    `HTTP/1.1 ${status} ${ERROR_CODES[code].title}\r\nContent-Type: application/problem+json\r\n` +
+    `HTTP/1.1 ${status} ${spec.title}\r\nContent-Type: ${type}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
@@ -87,4 +93,15 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendApiError(request, reply, apiError)
   })
   app.setNotFoundHandler((request, reply) => sendApiError(request, reply, new ApiError('ROUTE_NOT_FOUND')))
+}
+
+/** Answers requests that arrive while the server closes with X's 503, in the request's dialect. */
+export function installShutdownGate(app: FastifyInstance): void {
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ApiError('SERVICE_UNAVAILABLE')
+  })
 }

@@ -32,12 +32,15 @@ function invalid(code: 'POST_MEDIA_NOT_FOUND' | 'POST_MEDIA_INVALID' | 'POST_MED
 /** Throws unless `media` (looked up for `id`) may be attached by `authorId` at `nowMs`. */
 export function assertUsable(id: string, media: MediaRecord | undefined, authorId: string, nowMs: number): MediaRecord {
   if (media === undefined) throw invalid('POST_MEDIA_NOT_FOUND', id)
-  if (media.ownerId !== authorId && !media.additionalOwners.includes(authorId)) throw invalid('POST_MEDIA_NOT_FOUND', id)
-  if (media.state === 'expired' || (!media.pinned && media.expiresAtMs <= nowMs)) throw invalid('POST_MEDIA_NOT_FOUND', id)
+  if (media.ownerId !== authorId && !media.additionalOwners.includes(authorId))
+    throw invalid('POST_MEDIA_NOT_FOUND', id)
+  if (media.state === 'expired' || (!media.pinned && media.expiresAtMs <= nowMs))
+    throw invalid('POST_MEDIA_NOT_FOUND', id)
   if (media.state === 'failed') throw invalid('POST_MEDIA_INVALID', id)
   if (media.state !== 'succeeded') throw invalid('POST_MEDIA_NOT_READY', id)
   const category = media.category
-  if (category !== null && (category.startsWith('dm_') || category === 'subtitles')) throw invalid('POST_MEDIA_INVALID', id)
+  if (category !== null && (category.startsWith('dm_') || category === 'subtitles'))
+    throw invalid('POST_MEDIA_INVALID', id)
   const kind = kindOfMediaType(media.mediaType ?? media.declaredType)
   if (kind === 'subtitles' || kind === 'model') throw invalid('POST_MEDIA_INVALID', id)
   return media

@@ -41,10 +41,14 @@ export class PostService {
   async create(authorId: string, post: NewPost): Promise<TweetRecord> {
     const mediaIds = post.mediaIds ?? []
     if (post.mediaIds !== undefined && mediaIds.length === 0) throw new ApiError('POST_MEDIA_TOO_FEW')
-    if (mediaIds.length > 4) throw new ApiError('POST_MEDIA_TOO_MANY', { parameters: { 'media.media_ids': [...mediaIds] } })
+    if (mediaIds.length > 4)
+      throw new ApiError('POST_MEDIA_TOO_MANY', { parameters: { 'media.media_ids': [...mediaIds] } })
     for (const id of [...mediaIds, ...post.taggedUserIds]) {
       if (!ID_PATTERN.test(id)) {
-        throw new ApiError('INVALID_PARAMETER', { params: { parameter: 'media.media_ids', reason: 'ids must match ^[0-9]{1,19}$.' }, parameters: { 'media.media_ids': [id] } })
+        throw new ApiError('INVALID_PARAMETER', {
+          params: { parameter: 'media.media_ids', reason: 'ids must match ^[0-9]{1,19}$.' },
+          parameters: { 'media.media_ids': [id] },
+        })
       }
     }
     if (post.text === '' && mediaIds.length === 0) throw new ApiError('POST_EMPTY')
@@ -81,7 +85,10 @@ export class PostService {
   /** Deletes the author's post; `POST_NOT_FOUND` when there is none. */
   async delete(authorId: string, id: string): Promise<void> {
     if (!(await this.#o.store.deleteTweet(id, authorId))) {
-      throw new ApiError('POST_NOT_FOUND', { params: { id }, extra: { resource_type: 'tweet', resource_id: id, parameter: 'id', value: id } })
+      throw new ApiError('POST_NOT_FOUND', {
+        params: { id },
+        extra: { resource_type: 'tweet', resource_id: id, parameter: 'id', value: id },
+      })
     }
   }
 
@@ -99,9 +106,14 @@ export class PostService {
 
   /** Sets alt text on media the user owns (or co-owns). */
   async setAltText(userId: string, mediaId: string, text: string): Promise<MediaRecord> {
-    if ([...text].length > MAX_ALT_TEXT_CHARS) throw new ApiError('ALT_TEXT_TOO_LONG', { parameters: { 'metadata.alt_text.text': [] } })
+    if ([...text].length > MAX_ALT_TEXT_CHARS)
+      throw new ApiError('ALT_TEXT_TOO_LONG', { parameters: { 'metadata.alt_text.text': [] } })
     const media = await this.#o.store.getMedia(mediaId)
-    if (media === undefined || (media.ownerId !== userId && !media.additionalOwners.includes(userId)) || media.state === 'expired') {
+    if (
+      media === undefined ||
+      (media.ownerId !== userId && !media.additionalOwners.includes(userId)) ||
+      media.state === 'expired'
+    ) {
       throw new ApiError('MEDIA_NOT_FOUND', { params: { mediaId }, parameters: { id: [mediaId] } })
     }
     await this.#o.store.setAltText(mediaId, text)

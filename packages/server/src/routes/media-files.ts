@@ -10,7 +10,11 @@ import { mediaFileExtension } from './post-view.js'
 async function serve(request: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply) {
   const match = /^(\d+)_(\d{1,19})\.(\w+)$/.exec(request.params.file)
   const media = match?.[2] === undefined ? undefined : await request.server.metadata.getMedia(match[2])
-  if (media === undefined || media.state !== 'succeeded' || `${media.mediaKey}.${mediaFileExtension(media)}` !== request.params.file) {
+  if (
+    media === undefined ||
+    media.state !== 'succeeded' ||
+    `${media.mediaKey}.${mediaFileExtension(media)}` !== request.params.file
+  ) {
     throw new ApiError('ROUTE_NOT_FOUND')
   }
   const etag = `"${media.mediaKey}-${media.sizeBytes ?? 0}"`

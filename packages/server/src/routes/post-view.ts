@@ -30,7 +30,12 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
 
 function csv(value: unknown): Set<string> {
   const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : ''
-  return new Set(text.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  return new Set(
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
 }
 
 /** Reads `tweet.fields`, `media.fields` and `expansions` from the query. */
@@ -58,11 +63,16 @@ export function baseUrlOf(request: FastifyRequest): string {
 }
 
 /** A v2 post object. */
-export function buildPost(post: TweetRecord, media: Map<string, MediaRecord>, selection: FieldSelection): Record<string, unknown> {
+export function buildPost(
+  post: TweetRecord,
+  media: Map<string, MediaRecord>,
+  selection: FieldSelection,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { edit_history_tweet_ids: [post.id], id: post.id, text: post.text }
   if (selection.tweetFields.has('author_id') || selection.expansions.has('author_id')) out.author_id = post.authorId
   if (selection.tweetFields.has('created_at')) out.created_at = new Date(post.createdAtMs).toISOString()
-  const wantsAttachments = selection.tweetFields.has('attachments') || selection.expansions.has('attachments.media_keys')
+  const wantsAttachments =
+    selection.tweetFields.has('attachments') || selection.expansions.has('attachments.media_keys')
   if (wantsAttachments && post.mediaIds.length > 0) {
     out.attachments = { media_keys: post.mediaIds.flatMap((id) => media.get(id)?.mediaKey ?? []) }
   }

@@ -64,6 +64,9 @@ export async function readUploadInput(
     return { params, staged: result.staged }
   }
   let media: string | undefined
+  if (body?.kind === 'other') {
+    throw new ApiError('UNSUPPORTED_CONTENT_TYPE', { params: { contentType: body.contentType || '(none)' } })
+  }
   if (body?.kind === 'form') {
     for (const [name, values] of body.fields) for (const value of values) params.add(name, value)
     media = body.fields.get('media_data')?.[0]

@@ -20,7 +20,9 @@ function v1Media(media: MediaRecord, baseUrl: string): Record<string, unknown> {
     media_key: media.mediaKey,
     media_url_https: url,
     type: postMediaType(media),
-    ...(media.image === null ? {} : { sizes: { large: { w: media.image.width, h: media.image.height, resize: 'fit' } } }),
+    ...(media.image === null
+      ? {}
+      : { sizes: { large: { w: media.image.width, h: media.image.height, resize: 'fit' } } }),
     ...(media.altText === null ? {} : { ext_alt_text: media.altText }),
   }
 }
@@ -29,23 +31,35 @@ function v1Media(media: MediaRecord, baseUrl: string): Record<string, unknown> {
 export function buildV1Tweet(post: TweetRecord, author: UserRecord | undefined, media: MediaRecord[], baseUrl: string) {
   const items = media.map((m) => v1Media(m, baseUrl))
   return {
-    created_at: new Date(post.createdAtMs).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
+    created_at: new Date(post.createdAtMs)
+      .toUTCString()
+      .replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 +0000 $4'),
     id: new JsonNumber(post.id),
     id_str: post.id,
     text: post.text,
     truncated: false,
     entities: { hashtags: [], symbols: [], user_mentions: [], urls: [], ...(items.length > 0 ? { media: items } : {}) },
     ...(items.length > 0 ? { extended_entities: { media: items } } : {}),
-    user: author === undefined ? null : { id: new JsonNumber(author.id), id_str: author.id, name: author.name, screen_name: author.handle },
+    user:
+      author === undefined
+        ? null
+        : { id: new JsonNumber(author.id), id_str: author.id, name: author.name, screen_name: author.handle },
   }
 }
 
 async function update(request: FastifyRequest, reply: FastifyReply) {
   const params = Params.fromQuery(request.query)
   const body = request.body as RequestBody | undefined
-  if (body?.kind === 'form') for (const [name, values] of body.fields) for (const value of values) params.add(name, value)
+  if (body?.kind === 'form')
+    for (const [name, values] of body.fields) for (const value of values) params.add(name, value)
   const raw = params.all('media_ids')
-  const mediaIds = raw.length === 0 ? undefined : raw.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')
+  const mediaIds =
+    raw.length === 0
+      ? undefined
+      : raw
+          .flatMap((v) => v.split(','))
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
   const post = await request.server.posts.create(userIdOf(request), {
     text: params.first('status') ?? '',
     mediaIds,

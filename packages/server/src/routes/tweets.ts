@@ -10,8 +10,8 @@ import type { TweetRecord, UserRecord } from '../stores/metadata-store.js'
 import type { RequestBody } from './body-parsers.js'
 import { requireAuth, userIdOf } from './context.js'
 import { parseMediaId } from './param-parsers.js'
-import { baseUrlOf, buildIncludes, buildPost, type FieldSelection, readFieldSelection } from './post-view.js'
 import { readCreatePost } from './post-request.js'
+import { baseUrlOf, buildIncludes, buildPost, type FieldSelection, readFieldSelection } from './post-view.js'
 import { sendV2 } from './serialize.js'
 
 type Query = Record<string, unknown>
@@ -49,19 +49,36 @@ async function lookupBody(request: FastifyRequest, posts: TweetRecord[], single:
 async function getPost(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const id = parseMediaId(request.params.id, 'id')
   const post = await request.server.posts.get(id)
-  return sendV2(reply, 200, await lookupBody(request, post === undefined ? [] : [post], true, post === undefined ? [id] : []))
+  return sendV2(
+    reply,
+    200,
+    await lookupBody(request, post === undefined ? [] : [post], true, post === undefined ? [id] : []),
+  )
 }
 
 async function getPosts(request: FastifyRequest, reply: FastifyReply) {
   const raw = (request.query as Query).ids
   const ids = [...new Set((Array.isArray(raw) ? raw.join(',') : String(raw ?? '')).split(',').filter((s) => s !== ''))]
-  if (ids.length === 0) throw new ApiError('MISSING_PARAMETER', { params: { parameter: 'ids' }, parameters: { ids: [] } })
+  if (ids.length === 0)
+    throw new ApiError('MISSING_PARAMETER', { params: { parameter: 'ids' }, parameters: { ids: [] } })
   if (ids.length > 100 || ids.some((id) => !ID_PATTERN.test(id))) {
-    throw new ApiError('INVALID_PARAMETER', { params: { parameter: 'ids', reason: 'give 1 to 100 comma-separated post ids.' }, parameters: { ids } })
+    throw new ApiError('INVALID_PARAMETER', {
+      params: { parameter: 'ids', reason: 'give 1 to 100 comma-separated post ids.' },
+      parameters: { ids },
+    })
   }
   const posts = await request.server.posts.getMany(ids)
   const found = new Set(posts.map((p) => p.id))
-  return sendV2(reply, 200, await lookupBody(request, posts, false, ids.filter((id) => !found.has(id))))
+  return sendV2(
+    reply,
+    200,
+    await lookupBody(
+      request,
+      posts,
+      false,
+      ids.filter((id) => !found.has(id)),
+    ),
+  )
 }
 
 async function deletePost(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
@@ -74,7 +91,10 @@ function pageSize(query: Query): number {
   if (raw === undefined) return 10
   const value = Number(raw)
   if (!Number.isInteger(value) || value < 5 || value > 100) {
-    throw new ApiError('INVALID_PARAMETER', { params: { parameter: 'max_results', reason: 'must be an integer from 5 to 100.' }, parameters: { max_results: [String(raw)] } })
+    throw new ApiError('INVALID_PARAMETER', {
+      params: { parameter: 'max_results', reason: 'must be an integer from 5 to 100.' },
+      parameters: { max_results: [String(raw)] },
+    })
   }
   return value
 }
@@ -84,7 +104,8 @@ async function userPosts(request: FastifyRequest<{ Params: { id: string } }>, re
   const query = request.query as Query
   const limit = pageSize(query)
   const token = typeof query.pagination_token === 'string' ? query.pagination_token : undefined
-  const until = token === undefined ? (typeof query.until_id === 'string' ? query.until_id : undefined) : decodeToken(token)
+  const until =
+    token === undefined ? (typeof query.until_id === 'string' ? query.until_id : undefined) : decodeToken(token)
   const page = await request.server.posts.listByUser(userId, limit + 1, until)
   const posts = page.slice(0, limit)
   const body = await lookupBody(request, posts, false, [])
@@ -105,7 +126,10 @@ function encodeToken(id: string): string {
 function decodeToken(token: string): string {
   const match = /^until:(\d{1,19})$/.exec(Buffer.from(token, 'base64url').toString())
   if (match?.[1] === undefined) {
-    throw new ApiError('INVALID_PARAMETER', { params: { parameter: 'pagination_token', reason: 'is not a token this server issued.' }, parameters: { pagination_token: [token] } })
+    throw new ApiError('INVALID_PARAMETER', {
+      params: { parameter: 'pagination_token', reason: 'is not a token this server issued.' },
+      parameters: { pagination_token: [token] },
+    })
   }
   return match[1]
 }

@@ -53,21 +53,23 @@ function send(
 }
 
 /** Turns a staging overflow into the error of what was being uploaded. */
-export function tooLarge(error: ApiError, appending: boolean): ApiError {
+export function tooLarge(error: ApiError, appending: boolean, category = 'any'): ApiError {
   const maxBytes = error.params.maxBytes ?? 0
   if (appending) return new ApiError('SEGMENT_TOO_LARGE', { params: { maxBytes }, cause: error })
-  return new ApiError('MEDIA_TOO_LARGE', { params: { maxBytes, category: 'any' }, cause: error })
+  return new ApiError('MEDIA_TOO_LARGE', { params: { maxBytes, category }, cause: error })
 }
 
 /** Handles a POST in the command style. */
 export async function handleCommandPost(request: FastifyRequest, reply: FastifyReply, dialect: Dialect) {
   const uploads = request.server.uploads
   let appending = false
+  let category = dialect === 'v1' ? 'tweet_gif' : 'tweet_video'
   const input = await readUploadInput(request, uploads, (params) => {
     appending = parseCommand(params.first('command')) === 'APPEND'
+    category = parseCategoryParam(params.first('media_category')) ?? category
     return mediaLimit(uploads, dialect, params)
   }).catch((error: unknown) => {
-    throw isApiError(error, 'BLOB_TOO_LARGE') ? tooLarge(error, appending) : error
+    throw isApiError(error, 'BLOB_TOO_LARGE') ? tooLarge(error, appending, category) : error
   })
   const { params, staged } = input
   const userId = userIdOf(request)

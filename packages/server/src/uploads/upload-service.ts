@@ -120,7 +120,7 @@ export class UploadService {
     const maxBytes = this.maxBytesFor(params.category, params.mediaType)
     if (params.totalBytes > maxBytes) {
       throw new ApiError('MEDIA_TOO_LARGE', {
-        params: { maxBytes, category: params.category ?? 'none' },
+        params: { maxBytes, category: params.category ?? defaultCategoryForKind(kindOfMediaType(params.mediaType)) },
         parameters: { total_bytes: [String(params.totalBytes)] },
       })
     }
@@ -228,27 +228,32 @@ export class UploadService {
     return media
   }
 
-  /** One-shot upload: INIT + APPEND 0 + FINALIZE of one staged body. */
+  /** One-shot upload: INIT + APPEND 0 + FINALIZE of one staged body; a refused body leaves nothing behind. */
   async uploadOnce(ownerId: string, params: UploadOnceParams): Promise<MediaRecord> {
     try {
-      const head = await readHead(
-        this.#o.blobs,
-        [{ index: 0, sizeBytes: params.staged.sizeBytes, blobKey: params.staged.key }],
-        SNIFF_BYTES,
-      )
-      const sniffed = sniffMediaType(head)
-      if (sniffed === undefined || !params.allowedKinds.includes(kindOfMediaType(sniffed))) {
+      const staged = [{ index: 0, sizeBytes: params.staged.sizeBytes, blobKey: params.staged.key }]
+      const sniffed = sniffMediaType(await readHead(this.#o.blobs, staged, SNIFF_BYTES))
+      const kind = sniffed === undefined ? undefined : kindOfMediaType(sniffed)
+      if (sniffed === undefined || kind === undefined || !params.allowedKinds.includes(kind)) {
         throw new ApiError('MEDIA_TYPE_UNRECOGNIZED')
       }
+      const declared = params.mediaType ?? sniffed
+      if (!isCompatible(kindOfMediaType(declared), kind, params.category)) throw new ApiError('MEDIA_TYPE_UNRECOGNIZED')
       const media = await this.init(ownerId, {
-        mediaType: params.mediaType ?? sniffed,
+        mediaType: declared,
         totalBytes: params.staged.sizeBytes,
         category: params.category,
         additionalOwners: params.additionalOwners,
         shared: params.shared,
       })
-      await this.#addSegment(media, 0, params.staged)
-      return await this.finalize(ownerId, media.id)
+      try {
+        await this.#addSegment(media, 0, params.staged)
+        return await this.finalize(ownerId, media.id)
+      } catch (error) {
+        // The client never learns this id: drop the bytes now rather than at expiry.
+        await this.#o.blobs.removePrefix(`uploads/${media.id}/`)
+        throw error
+      }
     } finally {
       await this.discard(params.staged)
     }

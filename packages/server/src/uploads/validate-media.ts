@@ -51,7 +51,13 @@ export async function validateMedia(media: MediaRecord, context: ValidateContext
     const failure = checkVideo(probe, context.limits)
     if (failure !== undefined) return { failure }
     if (probe.video === undefined) return {}
-    return { video: { width: probe.video.width, height: probe.video.height, durationMs: Math.round(probe.durationSecs * 1000) } }
+    return {
+      video: {
+        width: probe.video.width,
+        height: probe.video.height,
+        durationMs: Math.round(probe.durationSecs * 1000),
+      },
+    }
   } catch (error) {
     if (error instanceof MediaProbeError && error.reason === 'invalid-media') {
       context.logger.debug({ mediaId: media.id, stderr: error.stderr }, 'ffprobe rejected the media')
