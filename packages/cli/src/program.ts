@@ -1,41 +1,11 @@
 /** Commands of the `birdhouse` CLI. */
-import { ConfigError, type ConfigFlags, issueDefaultToken, loadConfig, startServer } from '@birdhouse/server'
+import { issueDefaultToken, startServer } from '@birdhouse/server'
 import { Command } from 'commander'
+import { registerAccountCommands } from './account-commands.js'
+import { configFrom, fail, type StoreOptions, withStoreFlags } from './command-support.js'
 import { EXIT } from './exit-codes.js'
 
-interface ServeOptions {
-  port?: string
-  host?: string
-  dataDir?: string
-  databaseUrl?: string
-}
-
-function configFrom(options: ServeOptions) {
-  const flags: ConfigFlags = {}
-  if (options.port !== undefined) flags.port = options.port
-  if (options.host !== undefined) flags.host = options.host
-  if (options.dataDir !== undefined) flags.dataDir = options.dataDir
-  if (options.databaseUrl !== undefined) flags.databaseUrl = options.databaseUrl
-  return loadConfig(process.env, flags)
-}
-
-function fail(error: unknown): never {
-  if (error instanceof ConfigError) {
-    console.error(error.message)
-    process.exit(EXIT.usage)
-  }
-  const code = (error as NodeJS.ErrnoException).code
-  console.error(`birdhouse: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(code === 'EADDRINUSE' || code === 'ECONNREFUSED' || code === 'EACCES' ? EXIT.unavailable : EXIT.internal)
-}
-
-function withStoreFlags(command: Command): Command {
-  return command
-    .option('--data-dir <dir>', 'data directory (env BIRDHOUSE_DATA_DIR, default ./data)')
-    .option('--database-url <url>', 'postgres://… to use PostgreSQL (env DATABASE_URL; default SQLite in the data dir)')
-}
-
-async function serve(options: ServeOptions): Promise<void> {
+async function serve(options: StoreOptions): Promise<void> {
   const server = await startServer(configFrom(options)).catch(fail)
   const lines = [`birdhouse is listening on ${server.url}`]
   if (server.firstToken !== undefined) {
@@ -78,9 +48,10 @@ export function buildProgram(): Command {
   ).action(serve)
   withStoreFlags(
     program.command('token').description('print a fresh bearer token for the default user, and nothing else'),
-  ).action(async (options: ServeOptions) => {
+  ).action(async (options: StoreOptions) => {
     const token = await issueDefaultToken(configFrom(options)).catch(fail)
     process.stdout.write(`${token}\n`)
   })
+  registerAccountCommands(program)
   return program
 }

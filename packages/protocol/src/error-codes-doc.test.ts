@@ -37,7 +37,7 @@ const code = (cell: string) => cell.replace(/^`(.*)`$/, '$1')
 /** The rows of the catalogue table, checking its header first. */
 function readRows(markdown: string): Row[] {
   const lines = markdown.split('\n')
-  const header = lines.findIndex((line) => line.startsWith('| Code |'))
+  const header = lines.findIndex((line) => /^\|\s*Code\s*\|/.test(line))
   if (cells(lines[header] ?? '').join() !== COLUMNS.join()) {
     throw new Error(`docs/errors.md needs a table headed | ${COLUMNS.join(' | ')} |`)
   }

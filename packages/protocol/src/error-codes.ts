@@ -52,7 +52,67 @@ export const ERROR_CODES = {
     title: 'Unauthorized',
     message: 'Unauthorized',
     v1: { status: 401, shape: 'errors', code: 89, message: 'Invalid or expired token.' },
-    description: 'The bearer token is unknown, revoked or expired.',
+    description: 'The bearer token, or the OAuth 1.0a consumer key or access token, is unknown, revoked or expired.',
+  },
+  AUTH_SIGNATURE_INVALID: {
+    status: 401,
+    problem: 'about:blank',
+    title: 'Unauthorized',
+    message: 'Unauthorized',
+    v1: { status: 401, shape: 'errors', code: 32, message: 'Could not authenticate you.' },
+    description: 'The OAuth 1.0a signature matches none of the base URLs the request may have been signed over.',
+  },
+  AUTH_TIMESTAMP_INVALID: {
+    status: 401,
+    problem: 'about:blank',
+    title: 'Unauthorized',
+    message: 'Unauthorized',
+    v1: { status: 401, shape: 'errors', code: 135, message: 'Could not authenticate you.' },
+    description:
+      '`oauth_timestamp` is further from the server clock than `BIRDHOUSE_OAUTH1_WINDOW_SECS` (default 300).',
+  },
+  AUTH_NONCE_REUSED: {
+    status: 401,
+    problem: 'about:blank',
+    title: 'Unauthorized',
+    message: 'Unauthorized',
+    v1: { status: 401, shape: 'errors', code: 32, message: 'Could not authenticate you.' },
+    description:
+      'An OAuth 1.0a request repeats the nonce and timestamp of an earlier one from the same app (a replay).',
+  },
+  AUTH_UNSUPPORTED_METHOD: {
+    status: 403,
+    problem: 'unsupported-authentication',
+    title: 'Unsupported Authentication',
+    message:
+      'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].',
+    v1: { status: 403, shape: 'errors', code: 220, message: 'Your credentials do not allow access to this resource.' },
+    description:
+      'The endpoint does not accept this kind of credentials: an app-only bearer token on a user-context endpoint, or an OAuth 2.0 token on v1.1.',
+  },
+  AUTH_SCOPE_MISSING: {
+    status: 403,
+    problem: 'about:blank',
+    title: 'Forbidden',
+    message: 'Forbidden',
+    v1: { status: 403, shape: 'errors', code: 220, message: 'Your credentials do not allow access to this resource.' },
+    description: 'The OAuth 2.0 user token lacks a scope the endpoint requires (e.g. `media.write`).',
+  },
+  AUTH_APP_READ_ONLY: {
+    status: 403,
+    problem: 'oauth1-permissions',
+    title: 'Forbidden',
+    message: 'Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.',
+    v1: { status: 403, shape: 'errors', code: 261, message: 'Your App cannot perform write actions.' },
+    description: 'An OAuth 1.0a token of a read-only app called an endpoint that writes.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    problem: 'about:blank',
+    title: 'Too Many Requests',
+    message: 'Too Many Requests',
+    v1: { status: 429, shape: 'errors', code: 88, message: 'Rate limit exceeded' },
+    description: 'A rate limit of the endpoint (per user and 15 minutes, or per app and 24 hours) is used up.',
   },
   ROUTE_NOT_FOUND: {
     status: 404,

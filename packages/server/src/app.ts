@@ -6,6 +6,11 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import { Authenticator } from './auth/authenticate.js'
+import { randomToken, SecretBox } from './auth/crypto.js'
+import { OAuth1Verifier } from './auth/oauth1.js'
+import { assertAutoApproveAllowed } from './auth/oauth2/auto-approve.js'
+import { RateLimiter, type RateLimitTable } from './auth/rate-limit.js'
 import type { Clock } from './clock.js'
 import { systemClock } from './clock.js'
 import type { Config } from './config.js'
@@ -15,12 +20,15 @@ import { resolveMediaTools } from './processing/binaries.js'
 import { installBodyParsers } from './routes/body-parsers.js'
 import './routes/context.js'
 import { PostService } from './posts/post-service.js'
+import { registerAuthorization } from './routes/authorization.js'
 import { registerMediaFiles } from './routes/media-files.js'
 import { registerMediaMetadata } from './routes/media-metadata.js'
 import { registerMediaUpload } from './routes/media-upload.js'
 import { registerStatuses } from './routes/statuses.js'
 import { registerTweets } from './routes/tweets.js'
+import { registerUsers } from './routes/users.js'
 import { registerV2UploadSteps } from './routes/v2-upload-steps.js'
+import type { AuthStore } from './stores/auth-store.js'
 import { DiskBlobStore } from './stores/blob/disk.js'
 import { MemoryBlobStore } from './stores/blob/memory.js'
 import type { BlobStore } from './stores/blob-store.js'
@@ -32,10 +40,12 @@ import { ProcessingWorker } from './uploads/processing-worker.js'
 import { Reaper } from './uploads/reaper.js'
 import { SnowflakeGenerator } from './uploads/snowflake.js'
 import { UploadService } from './uploads/upload-service.js'
+import { describeVideo } from './uploads/validate-media.js'
 
-/** The two stores an app runs on. */
+/** The stores an app runs on (`metadata` and `auth` are one database). */
 export interface AppStores {
   metadata: MetadataStore
+  auth: AuthStore
   blobs: BlobStore
 }
 
@@ -51,6 +61,10 @@ export interface BuildAppOptions {
   ids?: SnowflakeGenerator
   /** Start the in-process workers and the reaper (default true; route tests pass false). */
   background?: boolean
+  /** Key sealing OAuth 1.0a secrets and signing consent cookies (default `config.secretKey`, else a random per-process key). */
+  secretKey?: string
+  /** Rate-limit table (default X's, `X_RATE_LIMITS`); ignored when `config.rateLimits` is off. */
+  rateLimits?: RateLimitTable
 }
 
 /** Opens the stores `config` names. */
@@ -62,17 +76,19 @@ export async function openStores(config: Config, logger?: Logger): Promise<AppSt
       ? await PostgresMetadataStore.open({ url: config.metadata.url, ...(logger ? { logger } : {}) })
       : await SqliteMetadataStore.open({ path: config.metadata.path, ...(logger ? { logger } : {}) })
   const blobs = await DiskBlobStore.open({ root: config.blobs.root })
-  return { metadata, blobs }
+  return { metadata, auth: metadata, blobs }
 }
 
 /** Fresh in-memory stores (route tests). */
 export async function memoryStores(): Promise<AppStores> {
-  return { metadata: await MemoryMetadataStore.open(), blobs: await MemoryBlobStore.open() }
+  const metadata = await MemoryMetadataStore.open()
+  return { metadata, auth: metadata, blobs: await MemoryBlobStore.open() }
 }
 
 /** Builds the Fastify app; closing it stops background work (not the stores: their opener closes them). */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, stores } = options
+  assertAutoApproveAllowed(config, config.host)
   const clock = options.clock ?? systemClock
   const app = Fastify({
     logger: options.logger ?? {
@@ -87,15 +103,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   const logger = app.log as unknown as Logger
   const ids = options.ids ?? new SnowflakeGenerator(clock, config.nodeId)
+  const mediaTools = () =>
+    resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger })
+  const ffprobePath = async () => (await mediaTools()).ffprobePath
   const worker = new ProcessingWorker({
     store: stores.metadata,
     blobs: stores.blobs,
     clock,
     limits: config.limits,
     logger,
-    ffprobePath: async () =>
-      (await resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger }))
-        .ffprobePath,
+    ffprobePath,
   })
   const uploads = new UploadService({
     store: stores.metadata,
@@ -110,9 +127,35 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onJobQueued: () => worker.wake(),
   })
   app.decorate('uploads', uploads)
-  app.decorate('posts', new PostService({ store: stores.metadata, clock, ids, limits: config.limits }))
+  const posts = new PostService({
+    store: stores.metadata,
+    clock,
+    ids,
+    limits: config.limits,
+    describeVideo: async (media) =>
+      describeVideo({
+        blobs: stores.blobs,
+        segments: await stores.metadata.listSegments(media.id),
+        ffprobePath,
+        logger,
+      }),
+  })
+  app.decorate('posts', posts)
   app.decorate('blobs', stores.blobs)
   app.decorate('metadata', stores.metadata)
+  app.decorate('auth', stores.auth)
+  // Without a key (tests), a per-process one: consent cookies work, sealed secrets die with the process.
+  const secretKey = options.secretKey ?? config.secretKey ?? randomToken(32)
+  const oauth1 = new OAuth1Verifier({
+    store: stores.auth,
+    clock,
+    secretBox: new SecretBox(secretKey),
+    baseUrls: config.oauth1BaseUrls,
+    windowSecs: config.oauth1WindowSecs,
+  })
+  app.decorate('authenticator', new Authenticator({ store: stores.auth, clock, oauth1 }))
+  const table = options.rateLimits === undefined ? {} : { table: options.rateLimits }
+  app.decorate('rateLimiter', config.rateLimits ? new RateLimiter({ store: stores.auth, clock, ...table }) : null)
   app.decorate('clock', clock)
   app.decorateRequest('principal', undefined)
   installBodyParsers(app)
@@ -121,18 +164,27 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerMediaUpload(app)
   registerV2UploadSteps(app)
   registerTweets(app)
+  registerUsers(app)
   registerStatuses(app)
   registerMediaMetadata(app)
   registerMediaFiles(app)
+  registerAuthorization(app, {
+    config,
+    metadata: stores.metadata,
+    auth: stores.auth,
+    clock,
+    ids,
+    secretKey,
+    logger,
+  })
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode }, 'request done')
   })
   if (options.background !== false) {
     const reaper = new Reaper({ store: stores.metadata, blobs: stores.blobs, clock, logger })
     app.addHook('onReady', async () => {
-      await resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger }).catch(
-        (error: unknown) =>
-          logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
+      await mediaTools().catch((error: unknown) =>
+        logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
       )
       if (config.workers > 0) worker.start(config.workers)
       reaper.start(config.reaperIntervalSecs * 1000)

@@ -41,7 +41,31 @@ export interface Config {
   readonly ffprobePath: string | undefined
   /** Handle of the user created on first start (env BIRDHOUSE_DEFAULT_USER, default birdhouse). */
   readonly defaultUser: string
+  /** Key sealing OAuth 1.0a secrets and signing consent cookies (env BIRDHOUSE_SECRET_KEY, ≥ 32 chars); when unset, one is created in `<dataDir>/secret.key` at start. Every node of a cluster needs the same. */
+  readonly secretKey: string | undefined
+  /** Approve every authorization request at once as this user (env BIRDHOUSE_AUTO_APPROVE; loopback listeners only). */
+  readonly autoApprove: string | undefined
+  /** Bearer token of the admin HTTP API (env BIRDHOUSE_ADMIN_TOKEN); the API is off when unset. */
+  readonly adminToken: string | undefined
+  /** Enforce X's rate limits (env BIRDHOUSE_RATE_LIMITS: on | off, default on). */
+  readonly rateLimits: boolean
+  /** Base URLs OAuth 1.0a signatures may be computed over, besides the request's own (env BIRDHOUSE_OAUTH1_BASE_URLS, csv). */
+  readonly oauth1BaseUrls: readonly string[]
+  /** Seconds a rotated refresh token may still be used (env BIRDHOUSE_REFRESH_GRACE_SECS, default 0: off). */
+  readonly refreshGraceSecs: number
+  /** Lifetime of OAuth 2.0 access tokens (env BIRDHOUSE_ACCESS_TOKEN_TTL_SECS, default 7200). */
+  readonly accessTokenTtlSecs: number
+  /** Accepted clock skew of OAuth 1.0a timestamps (env BIRDHOUSE_OAUTH1_WINDOW_SECS, default 300). */
+  readonly oauth1WindowSecs: number
 }
+
+/** X's public hosts, whose URLs real clients sign OAuth 1.0a requests over. */
+export const X_PUBLIC_BASE_URLS = [
+  'https://upload.twitter.com',
+  'https://upload.x.com',
+  'https://api.twitter.com',
+  'https://api.x.com',
+] as const
 
 /** Thrown by `loadConfig` with every problem found. */
 export class ConfigError extends Error {
@@ -106,6 +130,10 @@ function metadataConfig(reader: Reader, dataDir: string): MetadataConfig {
   return { kind: 'sqlite', path: resolve(dataDir, 'birdhouse.db') }
 }
 
+function optional(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
 /** Parses and validates env plus flags; throws `ConfigError` listing every invalid key. */
 export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Config {
   const merged: Record<string, string | undefined> = { ...env }
@@ -132,6 +160,23 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     reaperIntervalSecs: r.int('BIRDHOUSE_REAPER_INTERVAL_SECS', 60, 1, 86_400),
     ffprobePath: merged.BIRDHOUSE_FFPROBE_PATH === '' ? undefined : merged.BIRDHOUSE_FFPROBE_PATH,
     defaultUser: r.string('BIRDHOUSE_DEFAULT_USER', 'birdhouse'),
+    secretKey: optional(merged.BIRDHOUSE_SECRET_KEY),
+    autoApprove: optional(merged.BIRDHOUSE_AUTO_APPROVE),
+    adminToken: optional(merged.BIRDHOUSE_ADMIN_TOKEN),
+    rateLimits: r.oneOf('BIRDHOUSE_RATE_LIMITS', 'on', ['on', 'off']) === 'on',
+    oauth1BaseUrls: (optional(merged.BIRDHOUSE_OAUTH1_BASE_URLS)?.split(',') ?? [...X_PUBLIC_BASE_URLS])
+      .map((url) => url.trim().replace(/\/+$/, ''))
+      .filter((url) => url !== ''),
+    refreshGraceSecs: r.int('BIRDHOUSE_REFRESH_GRACE_SECS', 0, 0, 3600),
+    accessTokenTtlSecs: r.int('BIRDHOUSE_ACCESS_TOKEN_TTL_SECS', 7200, 1, 30 * 86_400),
+    oauth1WindowSecs: r.int('BIRDHOUSE_OAUTH1_WINDOW_SECS', 300, 1, 86_400),
+  }
+  if (config.secretKey !== undefined && config.secretKey.length < 32) {
+    r.problems.push('BIRDHOUSE_SECRET_KEY: expected at least 32 characters')
+  }
+  for (const url of config.oauth1BaseUrls) {
+    if (!/^https?:\/\/[^/]+$/.test(url))
+      r.problems.push(`BIRDHOUSE_OAUTH1_BASE_URLS: ${JSON.stringify(url)} is not scheme://host[:port]`)
   }
   if (!/^[A-Za-z0-9_]{1,15}$/.test(config.defaultUser)) {
     r.problems.push('BIRDHOUSE_DEFAULT_USER: expected 1–15 letters, digits or underscores')

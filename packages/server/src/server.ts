@@ -1,9 +1,12 @@
 /**
  * Starting and stopping a real server: open the configured stores, make sure the default user
- * exists (minting a first token when it is new), listen, and close everything in order on stop.
+ * exists (minting a first token when it is new), load the secret key (BIRDHOUSE_SECRET_KEY or
+ * `<dataDir>/secret.key`), listen, and close everything in order on stop.
  */
 import type { FastifyInstance } from 'fastify'
 import { buildApp, openStores } from './app.js'
+import { assertAutoApproveAllowed } from './auth/oauth2/auto-approve.js'
+import { resolveSecretKey } from './auth/secret-key.js'
 import { ensureUser, issueToken } from './auth/tokens.js'
 import { systemClock } from './clock.js'
 import type { Config } from './config.js'
@@ -24,12 +27,14 @@ export interface RunningServer {
 
 /** Opens stores, builds the app and listens on `config.host:config.port`. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  assertAutoApproveAllowed(config, config.host)
   const stores = await openStores(config)
   const ids = new SnowflakeGenerator(systemClock, config.nodeId)
   try {
     const { user, created } = await ensureUser(stores.metadata, ids, systemClock, config.defaultUser)
-    const firstToken = created ? await issueToken(stores.metadata, systemClock, user.id) : undefined
-    const app = await buildApp({ config, stores, ids })
+    const firstToken = created ? await issueToken(stores.auth, systemClock, user.id) : undefined
+    const secretKey = await resolveSecretKey(config)
+    const app = await buildApp({ config, stores, ids, secretKey })
     await app.listen({ port: config.port, host: config.host })
     const address = app.server.address()
     const port = typeof address === 'object' && address !== null ? address.port : config.port
@@ -56,7 +61,7 @@ export async function issueDefaultToken(config: Config): Promise<string> {
   try {
     const ids = new SnowflakeGenerator(systemClock, config.nodeId)
     const { user } = await ensureUser(stores.metadata, ids, systemClock, config.defaultUser)
-    return await issueToken(stores.metadata, systemClock, user.id)
+    return await issueToken(stores.auth, systemClock, user.id)
   } finally {
     await Promise.all([stores.metadata.close(), stores.blobs.close()])
   }

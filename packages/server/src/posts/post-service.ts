@@ -5,9 +5,9 @@
 import { ID_PATTERN, type LimitsProfile } from '@birdhouse/protocol'
 import type { Clock } from '../clock.js'
 import { ApiError } from '../errors.js'
-import type { MediaRecord, MetadataStore, TweetRecord } from '../stores/metadata-store.js'
+import type { MediaRecord, MetadataStore, TweetRecord, VideoFacts } from '../stores/metadata-store.js'
 import type { SnowflakeGenerator } from '../uploads/snowflake.js'
-import { assertCombination, assertUsable } from './post-rules.js'
+import { assertCombination, assertUsable, postMediaType } from './post-rules.js'
 import { assertTextLength, buildPostText } from './post-text.js'
 
 /** Longest alt text, characters. */
@@ -19,6 +19,8 @@ export interface NewPost {
   /** Undefined when the request had no media object. */
   mediaIds: readonly string[] | undefined
   taggedUserIds: readonly string[]
+  /** Name of the media ids parameter in errors (v2 `media.media_ids`, v1.1 `media_ids`). */
+  mediaIdsParameter?: string
 }
 
 /** Dependencies of the service. */
@@ -27,6 +29,19 @@ export interface PostServiceOptions {
   clock: Clock
   ids: SnowflakeGenerator
   limits: LimitsProfile
+  /** Reads a video's facts when processing did not (media uploaded without a category). */
+  describeVideo?: (media: MediaRecord) => Promise<VideoFacts | undefined>
+}
+
+function assertIds(ids: readonly string[], parameter: string): void {
+  for (const id of ids) {
+    if (!ID_PATTERN.test(id)) {
+      throw new ApiError('INVALID_PARAMETER', {
+        params: { parameter, reason: 'ids must match ^[0-9]{1,19}$.' },
+        parameters: { [parameter]: [id] },
+      })
+    }
+  }
 }
 
 /** Creates and reads posts. */
@@ -43,17 +58,11 @@ export class PostService {
     if (post.mediaIds !== undefined && mediaIds.length === 0) throw new ApiError('POST_MEDIA_TOO_FEW')
     if (mediaIds.length > 4)
       throw new ApiError('POST_MEDIA_TOO_MANY', { parameters: { 'media.media_ids': [...mediaIds] } })
-    for (const id of [...mediaIds, ...post.taggedUserIds]) {
-      if (!ID_PATTERN.test(id)) {
-        throw new ApiError('INVALID_PARAMETER', {
-          params: { parameter: 'media.media_ids', reason: 'ids must match ^[0-9]{1,19}$.' },
-          parameters: { 'media.media_ids': [id] },
-        })
-      }
-    }
+    assertIds(mediaIds, post.mediaIdsParameter ?? 'media.media_ids')
+    assertIds(post.taggedUserIds, 'media.tagged_user_ids')
     if (post.text === '' && mediaIds.length === 0) throw new ApiError('POST_EMPTY')
     assertTextLength(post.text)
-    const media = await this.#usableMedia(authorId, mediaIds)
+    const media = await this.#withVideoFacts(await this.#usableMedia(authorId, mediaIds))
     assertCombination(media, this.#o.limits)
     const id = this.#o.ids.next()
     const tweet: TweetRecord = {
@@ -109,15 +118,24 @@ export class PostService {
     if ([...text].length > MAX_ALT_TEXT_CHARS)
       throw new ApiError('ALT_TEXT_TOO_LONG', { parameters: { 'metadata.alt_text.text': [] } })
     const media = await this.#o.store.getMedia(mediaId)
-    if (
-      media === undefined ||
-      (media.ownerId !== userId && !media.additionalOwners.includes(userId)) ||
-      media.state === 'expired'
-    ) {
+    if (media === undefined || (media.ownerId !== userId && !media.additionalOwners.includes(userId))) {
       throw new ApiError('MEDIA_NOT_FOUND', { params: { mediaId }, parameters: { id: [mediaId] } })
+    }
+    if (media.state === 'expired' || (!media.pinned && media.expiresAtMs <= this.#o.clock.now())) {
+      throw new ApiError('MEDIA_EXPIRED', { params: { mediaId }, parameters: { id: [mediaId] } })
     }
     await this.#o.store.setAltText(mediaId, text)
     return { ...media, altText: text }
+  }
+
+  async #withVideoFacts(media: MediaRecord[]): Promise<MediaRecord[]> {
+    const describe = this.#o.describeVideo
+    if (describe === undefined) return media
+    return await Promise.all(
+      media.map(async (m) =>
+        m.video === null && postMediaType(m) === 'video' ? { ...m, video: (await describe(m)) ?? null } : m,
+      ),
+    )
   }
 
   async #usableMedia(authorId: string, mediaIds: readonly string[]): Promise<MediaRecord[]> {

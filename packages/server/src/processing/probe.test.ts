@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveMediaTools } from './binaries.js'
 import { type MediaProbe, MediaProbeError, probeMedia } from './probe.js'
+import { ProcessingError } from './processing-error.js'
 
 const run = promisify(execFile)
 let dir: string
@@ -69,6 +70,7 @@ const EXPECTED_MP4: MediaProbe = {
     fps: 30,
     pixFmt: 'yuv420p',
     fieldOrder: 'progressive',
+    sampleAspectRatio: 1,
   },
   audio: { codec: 'aac', profile: 'LC', channels: 1, sampleRate: 44100 },
 }
@@ -131,9 +133,19 @@ describe('probeMedia', () => {
       fps: 30,
       pixFmt: 'yuv420p',
       fieldOrder: 'progressive',
+      sampleAspectRatio: 1,
     })
     expect(probe.audio).toEqual({ codec: 'opus', channels: 1, sampleRate: 48000 })
     expect(probe.durationSecs).toBeCloseTo(2, 1)
+  })
+
+  it('reports non-square pixels and a rotation flag', async () => {
+    const anamorphic = await ffmpeg('sar.mp4', [...AV, ...H264_AAC, '-vf', 'setsar=4/3'])
+    expect((await probeMedia([anamorphic], { ffprobePath })).video?.sampleAspectRatio).toBeCloseTo(4 / 3, 5)
+    const rotated = await ffmpeg('rotated.mp4', ['-i', faststart, '-c', 'copy', '-metadata:s:v:0', 'rotate=90'])
+    const probe = await probeMedia([rotated], { ffprobePath })
+    expect(probe.video).toMatchObject({ width: 320, height: 240, rotation: expect.any(Number) as number })
+    expect([90, 270]).toContain(probe.video?.rotation)
   })
 
   it('probes an animated GIF as GIF video', async () => {
@@ -151,6 +163,7 @@ describe('probeMedia failures', () => {
     await writeFile(path, noise(64 * 1024, 'probe'))
     const error = await probeError(probeMedia([path], { ffprobePath }))
     expect(error.reason).toBe('invalid-media')
+    expect(error).toBeInstanceOf(ProcessingError)
     expect(error.failure).toEqual({ code: 1, name: 'InvalidMedia', message: 'Unsupported video format' })
     expect(error.stderr).toContain('Invalid data found when processing input')
   })

@@ -1,24 +1,18 @@
 /**
- * Runs ffprobe on an upload whose bytes are stored as several segment files, without copying them
- * together: ffmpeg's `concat:` protocol presents the files as one seekable byte stream, so an MP4
- * whose moov atom sits at the end still probes (the mov demuxer seeks to it across segments).
- *
- * ffprobe runs with `cwd` at the files' common directory and relative names, so 1000 segments fit
- * in one argument (Linux caps a single argument at 128 KiB); names that still do not fit, or that
- * contain the `|` separator, are replaced by short symlinks in a temp dir. The concat protocol keeps
- * every segment open at once, so the process needs more file descriptors than segments (Node raises
- * its soft limit to the hard limit at start, and children inherit it).
+ * Runs ffprobe on an upload whose bytes are stored as several segment files, in place: the files are
+ * read as one stream through ffmpeg's `concat:` protocol (see `concat-input.ts`), so an MP4 whose
+ * moov atom sits at the end still probes.
  *
  * Hardening: only the `file` and `concat` protocols and X's video containers plus GIF are allowed,
  * so a playlist uploaded as "video" cannot make ffprobe read other files or the network.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, stat, symlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import type { Logger } from '../logger.js'
 import { silentLogger } from '../logger.js'
-import type { ProcessingFailure } from '../stores/metadata-store.js'
+import { type ConcatInput, INPUT_PROTOCOL_ARGS, prepareConcatInput } from './concat-input.js'
+import { ProcessingError, type ProcessingErrorOptions } from './processing-error.js'
+
+export { invalidMediaFailure } from './processing-error.js'
 
 /** The video stream ffprobe found. */
 export interface VideoStreamInfo {
@@ -34,6 +28,10 @@ export interface VideoStreamInfo {
   pixFmt?: string
   /** `progressive`, `tt`, `bb`, …, when reported. */
   fieldOrder?: string
+  /** Width over height of one pixel (1 for square pixels), when reported. */
+  sampleAspectRatio?: number
+  /** Clockwise degrees a player turns the picture (90, 180, 270), when the stream says to. */
+  rotation?: number
 }
 
 /** The audio stream ffprobe found. */
@@ -62,27 +60,13 @@ export interface MediaProbe {
 /** Why probing failed: the bytes (`invalid-media`), a hung ffprobe (`timeout`) or the server (`failed`, worth a retry). */
 export type MediaProbeErrorReason = 'invalid-media' | 'timeout' | 'failed'
 
-/** X's failure for bytes ffmpeg cannot read (spec §3.5). */
-export const invalidMediaFailure: ProcessingFailure = {
-  code: 1,
-  name: 'InvalidMedia',
-  message: 'Unsupported video format',
-}
-/** X's other captured InvalidMedia message, reported when probing fails for want of time or resources. */
-const fileInvalidFailure: ProcessingFailure = { code: 1, name: 'InvalidMedia', message: 'file is invalid' }
-
 /** A failed probe; `failure` is what STATUS reports if the worker gives up, `stderr` is for debug logs. */
-export class MediaProbeError extends Error {
-  readonly reason: MediaProbeErrorReason
-  readonly failure: ProcessingFailure
-  readonly stderr: string
+export class MediaProbeError extends ProcessingError {
+  declare readonly reason: MediaProbeErrorReason
 
-  constructor(reason: MediaProbeErrorReason, message: string, options: { stderr?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(reason: MediaProbeErrorReason, message: string, options: Omit<ProcessingErrorOptions, 'failure'> = {}) {
+    super(reason, message, options)
     this.name = 'MediaProbeError'
-    this.reason = reason
-    this.failure = reason === 'invalid-media' ? invalidMediaFailure : fileInvalidFailure
-    this.stderr = options.stderr ?? ''
   }
 }
 
@@ -96,6 +80,8 @@ export interface ProbeOptions {
   signal?: AbortSignal
   /** Demuxers ffprobe may use; default X's video containers and GIF (`DEFAULT_PROBE_FORMATS`). */
   formats?: readonly string[]
+  /** Directory for temp symlinks, when segment names need them; default the OS temp dir. */
+  tempDir?: string
   /** Default: no-op. */
   logger?: Logger
 }
@@ -104,23 +90,16 @@ export interface ProbeOptions {
 export const DEFAULT_PROBE_FORMATS: readonly string[] = ['mov', 'matroska', 'mpegts', 'gif']
 
 const DEFAULT_TIMEOUT_MS = 30_000
-const MAX_URL_CHARS = 120_000
 const MAX_OUTPUT_BYTES = 4 * 1024 * 1024
 const MAX_STDERR_CHARS = 16 * 1024
-
-interface ProbeInput {
-  cwd: string
-  url: string
-  cleanup?: () => Promise<void>
-}
 
 /** Probes the byte-concatenation of `inputPaths` (in order) and describes its streams. */
 export async function probeMedia(inputPaths: readonly string[], options: ProbeOptions): Promise<MediaProbe> {
   options.signal?.throwIfAborted()
-  const input = await prepareInput(inputPaths)
+  const input = await prepareProbeInput(inputPaths, options.tempDir)
   try {
     const formats = (options.formats ?? DEFAULT_PROBE_FORMATS).join(',')
-    const args = ['-v', 'error', '-protocol_whitelist', 'file,concat', '-format_whitelist', formats]
+    const args = ['-v', 'error', ...INPUT_PROTOCOL_ARGS, '-format_whitelist', formats]
     args.push('-print_format', 'json', '-show_format', '-show_streams', input.url)
     const result = await runFfprobe(args, input.cwd, options)
     if (result.exitCode !== 0) {
@@ -140,54 +119,18 @@ export async function probeMedia(inputPaths: readonly string[], options: ProbeOp
   }
 }
 
-async function prepareInput(inputPaths: readonly string[]): Promise<ProbeInput> {
-  const paths = inputPaths.map((path) => resolve(path))
-  const first = paths[0]
-  if (first === undefined) throw new MediaProbeError('failed', 'probeMedia needs at least one input file')
-  await Promise.all(paths.map(assertFile))
-  // `file:` keeps a `:` in a name from being read as a protocol.
-  if (paths.length === 1) return { cwd: dirname(first), url: `file:${basename(first)}` }
-  const cwd = commonDir(paths)
-  const names = paths.map((path) => relative(cwd, path))
-  const url = concatUrl(names)
-  if (url.length <= MAX_URL_CHARS && !names.some((name) => name.includes('|'))) return { cwd, url }
-  return linkInputs(paths)
-}
-
-async function assertFile(path: string): Promise<void> {
-  const info = await stat(path).catch((error: unknown) => {
-    throw new MediaProbeError('failed', `input file missing: ${path}`, { cause: error })
-  })
-  if (!info.isFile()) throw new MediaProbeError('failed', `input is not a file: ${path}`)
-}
-
-function concatUrl(names: readonly string[]): string {
-  return `concat:${names.map((name) => `file:${name}`).join('|')}`
-}
-
-function commonDir(paths: readonly string[]): string {
-  const split = paths.map((path) => dirname(path).split(sep))
-  const first = split[0] ?? []
-  let length = first.length
-  for (const parts of split) {
-    let i = 0
-    while (i < length && parts[i] === first[i]) i++
-    length = i
-  }
-  return first.slice(0, length).join(sep) || sep
-}
-
-/** Symlinks the inputs as `0`, `1`, … in a temp dir, for names too long or unsafe for `concat:`. */
-async function linkInputs(paths: readonly string[]): Promise<ProbeInput> {
-  const dir = await mkdtemp(join(tmpdir(), 'birdhouse-probe-'))
-  const cleanup = () => rm(dir, { recursive: true, force: true })
+/** `prepareConcatInput`, its errors as `MediaProbeError`s for callers that branch on the class. */
+async function prepareProbeInput(inputPaths: readonly string[], tempDir: string | undefined): Promise<ConcatInput> {
   try {
-    await Promise.all(paths.map((path, i) => symlink(path, join(dir, String(i)))))
+    return await prepareConcatInput(inputPaths, tempDir === undefined ? {} : { tempDir })
   } catch (error) {
-    await cleanup()
-    throw new MediaProbeError('failed', 'could not link probe inputs', { cause: error })
+    if (!(error instanceof ProcessingError)) throw error
+    const message = error.message.replace(
+      'at least one input file is needed',
+      'probeMedia needs at least one input file',
+    )
+    throw new MediaProbeError('failed', message, { cause: error.cause })
   }
-  return { cwd: dir, url: concatUrl(paths.map((_, i) => String(i))), cleanup }
 }
 
 interface FfprobeRun {
@@ -235,6 +178,11 @@ interface RawStream {
   sample_rate?: string
   duration?: string
   disposition?: { attached_pic?: number }
+  sample_aspect_ratio?: string
+  /** ffmpeg ≤ 4 reports rotation as a clockwise `rotate` tag. */
+  tags?: { rotate?: string }
+  /** ffmpeg ≥ 5 reports a display matrix whose `rotation` is counter-clockwise. */
+  side_data_list?: Array<{ rotation?: number }>
 }
 
 interface RawProbe {
@@ -274,7 +222,18 @@ function toVideo(stream: RawStream): VideoStreamInfo {
     fps: toRate(stream.avg_frame_rate) ?? toRate(stream.r_frame_rate) ?? 0,
     ...optional('pixFmt', stream.pix_fmt),
     ...optional('fieldOrder', stream.field_order),
+    ...optional('sampleAspectRatio', toRate(stream.sample_aspect_ratio?.replace(':', '/'))),
+    ...optional('rotation', toRotation(stream)),
   }
+}
+
+/** Clockwise quarter turns as degrees, as ffmpeg's autorotate reads them; undefined for none. */
+function toRotation(stream: RawStream): number | undefined {
+  const matrix = stream.side_data_list?.find((data) => typeof data.rotation === 'number')?.rotation
+  const degrees = matrix === undefined ? toNumber(stream.tags?.rotate) : -matrix
+  if (degrees === undefined) return undefined
+  const quarterTurns = ((Math.round(degrees / 90) % 4) + 4) % 4
+  return quarterTurns === 0 ? undefined : quarterTurns * 90
 }
 
 function toAudio(stream: RawStream): AudioStreamInfo {

@@ -1,11 +1,15 @@
 /**
- * The video rules that make X fail processing (spec §8.3–8.4), checked on an ffprobe result. Only
- * hard limits that no re-encode can fix fail here; dimensions above 1280×1024, codecs, profiles,
- * pixel formats and interlacing are left to the transcode stage, which normalises them.
+ * The video rules that make X fail processing (spec §8.3–8.4), checked on an ffprobe result: duration,
+ * size and aspect, which no faithful re-encode can fix, and a frame rate above 60, which X fails
+ * rather than dropping frames. Dimensions above 1280×1024, codecs, profiles, pixel formats and
+ * interlacing are left to the transcode stage (`video-plan.ts`), which normalises them.
  */
 import type { CategoryLimits } from '@birdhouse/protocol'
 import type { ProcessingFailure } from '../stores/metadata-store.js'
-import { invalidMediaFailure, type MediaProbe, type VideoStreamInfo } from './probe.js'
+import type { MediaProbe, VideoStreamInfo } from './probe.js'
+import { invalidMediaFailure, unsupportedMediaFailure } from './processing-error.js'
+
+export { unsupportedMediaFailure } from './processing-error.js'
 
 /** X's fixed video limits (spec §8.4, "advanced" requirements); size and duration limits come per category. */
 export const VIDEO_LIMITS = {
@@ -60,11 +64,6 @@ export function checkVideo(probe: MediaProbe, limits: CategoryLimits): Processin
     if (message !== undefined) return unsupportedMediaFailure(message)
   }
   return undefined
-}
-
-/** Builds X's code 3 `UnsupportedMedia` failure (spec §3.5). */
-export function unsupportedMediaFailure(message: string): ProcessingFailure {
-  return { code: 3, name: 'UnsupportedMedia', message }
 }
 
 const DURATION_UNITS: readonly (readonly [string, number])[] = [

@@ -1,4 +1,4 @@
-/** Bearer-token authentication on every upload endpoint (spec §7.4, cases 1, 6, 8). OAuth comes later. */
+/** Bearer-token authentication on every upload endpoint (spec §7.4, cases 1, 6, 8); OAuth 1.0a is in oauth1.test.ts, the per-endpoint matrix in auth-matrix.test.ts. */
 import type { HTTPMethods } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { issueToken } from '../auth/tokens.js'
@@ -48,7 +48,7 @@ describe('v2 authentication', () => {
   })
 
   it('refuses a token once it has expired', async () => {
-    const token = await issueToken(h.stores.metadata, h.clock, h.userId, { ttlSecs: 7200 })
+    const token = await issueToken(h.stores.auth, h.clock, h.userId, { ttlSecs: 7200 })
     const body = json({ media_type: 'image/png', total_bytes: 10 })
     expect((await h.send('POST', '/2/media/upload/initialize', body, token)).statusCode).toBe(200)
     h.clock.advance(7_200_000)

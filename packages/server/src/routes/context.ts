@@ -1,8 +1,11 @@
-/** Typed Fastify decorations shared by the routes, and the authentication hook. */
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { authenticate, type Principal } from '../auth/tokens.js'
+/** Typed Fastify decorations shared by the routes (the authentication hooks are in require-auth.ts). */
+import type { FastifyRequest } from 'fastify'
+import type { Authenticator } from '../auth/authenticate.js'
+import type { Principal } from '../auth/principal.js'
+import type { RateLimiter } from '../auth/rate-limit.js'
 import type { Clock } from '../clock.js'
 import type { PostService } from '../posts/post-service.js'
+import type { AuthStore } from '../stores/auth-store.js'
 import type { BlobStore } from '../stores/blob-store.js'
 import type { MetadataStore } from '../stores/metadata-store.js'
 import type { UploadService } from '../uploads/upload-service.js'
@@ -13,12 +16,18 @@ declare module 'fastify' {
     uploads: UploadService
     /** Durable metadata. */
     metadata: MetadataStore
+    /** Authorization state. */
+    auth: AuthStore
     /** Time source. */
     clock: Clock
     /** Posts and alt text. */
     posts: PostService
     /** Media bytes. */
     blobs: BlobStore
+    /** Resolves credentials to principals. */
+    authenticator: Authenticator
+    /** X's rate limits; null when switched off (`BIRDHOUSE_RATE_LIMITS=off`). */
+    rateLimiter: RateLimiter | null
   }
   interface FastifyRequest {
     /** Set by `requireAuth` on authenticated routes. */
@@ -26,13 +35,9 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest hook: resolves the bearer token before any body is read. */
-export async function requireAuth(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  request.principal = await authenticate(request.server.metadata, request.server.clock, request.headers.authorization)
-}
-
 /** The authenticated user's id (routes behind `requireAuth`). */
 export function userIdOf(request: FastifyRequest): string {
-  if (request.principal === undefined) throw new Error('route is missing requireAuth')
-  return request.principal.userId
+  const userId = request.principal?.userId
+  if (userId === undefined || userId === null) throw new Error('route is missing a user-context auth check')
+  return userId
 }

@@ -19,6 +19,7 @@ import {
 } from '../test-support/route-harness.js'
 
 type Home =
+  | 'auth-errors.test.ts'
   | 'error-catalogue-request.test.ts'
   | 'error-catalogue-upload.test.ts'
   | 'error-rendering.test.ts'
@@ -27,11 +28,19 @@ const REQUEST: Home = 'error-catalogue-request.test.ts'
 const UPLOAD: Home = 'error-catalogue-upload.test.ts'
 const HERE: Home = 'error-rendering.test.ts'
 const POSTS: Home = 'post-errors.test.ts'
+const AUTH: Home = 'auth-errors.test.ts'
 
 /** Where each code is provoked; `satisfies` makes a new catalogue code without a home a compile error. */
 const PROBED_IN = {
   AUTH_MISSING: REQUEST,
   AUTH_INVALID: REQUEST,
+  AUTH_SIGNATURE_INVALID: AUTH,
+  AUTH_TIMESTAMP_INVALID: AUTH,
+  AUTH_NONCE_REUSED: AUTH,
+  AUTH_UNSUPPORTED_METHOD: AUTH,
+  AUTH_SCOPE_MISSING: AUTH,
+  AUTH_APP_READ_ONLY: AUTH,
+  RATE_LIMITED: AUTH,
   ROUTE_NOT_FOUND: REQUEST,
   INVALID_PARAMETER: REQUEST,
   MISSING_PARAMETER: REQUEST,
@@ -130,7 +139,7 @@ async function probedCodes(file: Home): Promise<string[]> {
 }
 
 describe('catalogue coverage', () => {
-  it.each([REQUEST, UPLOAD, POSTS])('%s probes exactly the codes assigned to it', async (file) => {
+  it.each([REQUEST, UPLOAD, POSTS, AUTH])('%s probes exactly the codes assigned to it', async (file) => {
     const expected = Object.entries(PROBED_IN)
       .filter(([, home]) => home === file)
       .map(([code]) => code)

@@ -19,13 +19,22 @@ async function serve(request: FastifyRequest<{ Params: { file: string } }>, repl
   }
   const etag = `"${media.mediaKey}-${media.sizeBytes ?? 0}"`
   reply.header('etag', etag).header('cache-control', 'public, max-age=31536000, immutable')
-  if (request.headers['if-none-match'] === etag) return reply.code(304).send()
+  if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send()
   const segments = await request.server.metadata.listSegments(media.id)
   return reply
     .code(200)
     .type(media.mediaType ?? media.declaredType)
     .header('content-length', String(media.sizeBytes ?? 0))
     .send(readSegments(request.server.blobs, segments))
+}
+
+/** RFC 9110 §13.1.2: `*` or any listed (weak or strong) tag matches. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim()
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag
+  })
 }
 
 /** Registers the media file route. */

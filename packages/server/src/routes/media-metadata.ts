@@ -6,9 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.js'
 import type { RequestBody } from './body-parsers.js'
-import { requireAuth, userIdOf } from './context.js'
+import { userIdOf } from './context.js'
 import { parseMediaId } from './param-parsers.js'
 import { parseJsonObject } from './request-input.js'
+import { requireAuth } from './require-auth.js'
 import { sendV2 } from './serialize.js'
 
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
@@ -51,6 +52,6 @@ async function createV1(request: FastifyRequest, reply: FastifyReply) {
 
 /** Registers the alt-text endpoints. */
 export function registerMediaMetadata(app: FastifyInstance): void {
-  app.post('/2/media/metadata', { onRequest: requireAuth }, createV2)
-  app.post('/1.1/media/metadata/create.json', { onRequest: requireAuth }, createV1)
+  app.post('/2/media/metadata', requireAuth('POST /2/media/metadata'), createV2)
+  app.post('/1.1/media/metadata/create.json', requireAuth('POST /1.1/media/metadata/create.json'), createV1)
 }

@@ -19,12 +19,39 @@ export interface UploadInput {
   staged: StagedBlob | undefined
 }
 
+/**
+ * Quotes integer literals of 16 digits or more so JSON.parse keeps them exact: clients send 64-bit
+ * ids such as `"media_id":2006515713438982144` as bare numbers, which doubles would round.
+ */
+export function quoteLongIntegers(text: string): string {
+  let out = ''
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string
+    if (inString) {
+      out += char
+      if (char === '\\') out += text[++i] ?? ''
+      else if (char === '"') inString = false
+      continue
+    }
+    if (char === '"') inString = true
+    const number = /^-?\d{16,}(?![.eE\d])/.exec(text.slice(i, i + 32))
+    if (!inString && number !== null && !/[\d.]/.test(text[i - 1] ?? '')) {
+      out += `"${number[0]}"`
+      i += number[0].length - 1
+      continue
+    }
+    out += char
+  }
+  return out
+}
+
 /** Parses a JSON body into an object, or undefined for an empty body. */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   if (text.trim() === '') return undefined
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(quoteLongIntegers(text))
   } catch (error) {
     throw new ApiError('BODY_NOT_JSON', { cause: error })
   }

@@ -6,9 +6,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { postMediaType } from '../posts/post-rules.js'
 import type { MediaRecord, TweetRecord, UserRecord } from '../stores/metadata-store.js'
 import type { RequestBody } from './body-parsers.js'
-import { requireAuth, userIdOf } from './context.js'
+import { userIdOf } from './context.js'
 import { Params } from './params.js'
 import { baseUrlOf, mediaFileUrl } from './post-view.js'
+import { requireAuth } from './require-auth.js'
 import { sendV1 } from './serialize.js'
 import { JsonNumber } from './wire-json.js'
 
@@ -64,6 +65,7 @@ async function update(request: FastifyRequest, reply: FastifyReply) {
     text: params.first('status') ?? '',
     mediaIds,
     taggedUserIds: [],
+    mediaIdsParameter: 'media_ids',
   })
   const media = await request.server.posts.mediaOf([post])
   const author = await request.server.metadata.getUser(post.authorId)
@@ -73,5 +75,5 @@ async function update(request: FastifyRequest, reply: FastifyReply) {
 
 /** Registers `statuses/update`. */
 export function registerStatuses(app: FastifyInstance): void {
-  app.post('/1.1/statuses/update.json', { onRequest: requireAuth }, update)
+  app.post('/1.1/statuses/update.json', requireAuth('POST /1.1/statuses/update.json'), update)
 }

@@ -8,10 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.js'
 import type { TweetRecord, UserRecord } from '../stores/metadata-store.js'
 import type { RequestBody } from './body-parsers.js'
-import { requireAuth, userIdOf } from './context.js'
+import { userIdOf } from './context.js'
 import { parseMediaId } from './param-parsers.js'
 import { readCreatePost } from './post-request.js'
 import { baseUrlOf, buildIncludes, buildPost, type FieldSelection, readFieldSelection } from './post-view.js'
+import { requireAuth } from './require-auth.js'
 import { sendV2 } from './serialize.js'
 
 type Query = Record<string, unknown>
@@ -104,8 +105,8 @@ async function userPosts(request: FastifyRequest<{ Params: { id: string } }>, re
   const query = request.query as Query
   const limit = pageSize(query)
   const token = typeof query.pagination_token === 'string' ? query.pagination_token : undefined
-  const until =
-    token === undefined ? (typeof query.until_id === 'string' ? query.until_id : undefined) : decodeToken(token)
+  const untilId = query.until_id === undefined ? undefined : parseMediaId(String(query.until_id), 'until_id')
+  const until = token === undefined ? untilId : decodeToken(token)
   const page = await request.server.posts.listByUser(userId, limit + 1, until)
   const posts = page.slice(0, limit)
   const body = await lookupBody(request, posts, false, [])
@@ -136,9 +137,9 @@ function decodeToken(token: string): string {
 
 /** Registers the post endpoints. */
 export function registerTweets(app: FastifyInstance): void {
-  app.post('/2/tweets', { onRequest: requireAuth }, createPost)
-  app.get('/2/tweets', { onRequest: requireAuth }, getPosts)
-  app.get<{ Params: { id: string } }>('/2/tweets/:id', { onRequest: requireAuth }, getPost)
-  app.delete<{ Params: { id: string } }>('/2/tweets/:id', { onRequest: requireAuth }, deletePost)
-  app.get<{ Params: { id: string } }>('/2/users/:id/tweets', { onRequest: requireAuth }, userPosts)
+  app.post('/2/tweets', requireAuth('POST /2/tweets'), createPost)
+  app.get('/2/tweets', requireAuth('GET /2/tweets'), getPosts)
+  app.get<{ Params: { id: string } }>('/2/tweets/:id', requireAuth('GET /2/tweets/:id'), getPost)
+  app.delete<{ Params: { id: string } }>('/2/tweets/:id', requireAuth('DELETE /2/tweets/:id'), deletePost)
+  app.get<{ Params: { id: string } }>('/2/users/:id/tweets', requireAuth('GET /2/users/:id/tweets'), userPosts)
 }

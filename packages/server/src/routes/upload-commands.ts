@@ -22,6 +22,7 @@ import {
 } from './param-parsers.js'
 import { Params } from './params.js'
 import { readUploadInput } from './request-input.js'
+import { settleRateLimit } from './require-auth.js'
 import { buildV1Upload, buildV2Upload, sendNoContent, sendV1, sendV2, type UploadPhase } from './serialize.js'
 
 /** Which wire dialect answers. */
@@ -75,6 +76,7 @@ export async function handleCommandPost(request: FastifyRequest, reply: FastifyR
   const userId = userIdOf(request)
   const now = () => request.server.clock.now()
   try {
+    await settleRateLimit(request, reply, params.first('command'))
     const command = parseCommand(params.first('command'))
     switch (command) {
       case 'INIT': {

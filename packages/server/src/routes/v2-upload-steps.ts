@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, isApiError } from '../errors.js'
 import type { RequestBody } from './body-parsers.js'
-import { requireAuth, userIdOf } from './context.js'
+import { userIdOf } from './context.js'
 import {
   parseAdditionalOwners,
   parseCategoryParam,
@@ -16,6 +16,7 @@ import {
   parseTotalBytes,
 } from './param-parsers.js'
 import { parseJsonObject, readUploadInput } from './request-input.js'
+import { requireAuth } from './require-auth.js'
 import { buildV2Upload, sendV2 } from './serialize.js'
 import { tooLarge } from './upload-commands.js'
 
@@ -119,7 +120,15 @@ async function finalize(request: FastifyRequest<{ Params: { id: string } }>, rep
 
 /** Registers the three dedicated endpoints. */
 export function registerV2UploadSteps(app: FastifyInstance): void {
-  app.post('/2/media/upload/initialize', { onRequest: requireAuth }, initialize)
-  app.post<{ Params: { id: string } }>('/2/media/upload/:id/append', { onRequest: requireAuth }, append)
-  app.post<{ Params: { id: string } }>('/2/media/upload/:id/finalize', { onRequest: requireAuth }, finalize)
+  app.post('/2/media/upload/initialize', requireAuth('POST /2/media/upload/initialize'), initialize)
+  app.post<{ Params: { id: string } }>(
+    '/2/media/upload/:id/append',
+    requireAuth('POST /2/media/upload/:id/append'),
+    append,
+  )
+  app.post<{ Params: { id: string } }>(
+    '/2/media/upload/:id/finalize',
+    requireAuth('POST /2/media/upload/:id/finalize'),
+    finalize,
+  )
 }

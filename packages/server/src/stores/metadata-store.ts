@@ -1,5 +1,7 @@
 /**
- * Durable metadata: users, access tokens, uploads and their segments, and the processing job queue.
+ * Durable metadata: users, uploads and their segments, posts, and the processing job queue (access
+ * tokens and other authorization state live in `AuthStore`, `auth-store.ts`).
+ *
  * Every method is async so that SQLite (embedded default) and PostgreSQL (many stateless nodes)
  * implement the same contract; the conformance suite in `conformance/metadata-store.suite.ts` pins
  * that contract down and runs against every backend.
@@ -23,18 +25,6 @@ export interface UserRecord {
   /** Display name. */
   name: string
   createdAtMs: number
-}
-
-/** A bearer access token, stored by its SHA-256 hash only. */
-export interface TokenRecord {
-  /** Lower-case hex SHA-256 of the token. */
-  tokenHash: string
-  userId: string
-  /** OAuth 2.0 scopes granted. */
-  scopes: string[]
-  createdAtMs: number
-  /** Expiry, or null for a token that does not expire. */
-  expiresAtMs: number | null
 }
 
 /** Life of an upload: `uploading` until FINALIZE, then ready (`succeeded`) or processed (`pending` → `in_progress` → `succeeded` | `failed`); `expired` once reaped. */
@@ -183,11 +173,6 @@ export interface MetadataStore {
   createUser(user: UserRecord): Promise<boolean>
   getUser(id: string): Promise<UserRecord | undefined>
   getUserByHandle(handle: string): Promise<UserRecord | undefined>
-
-  /** Stores a token hash. */
-  createToken(token: TokenRecord): Promise<void>
-  /** Looks a token up by hash; expiry is the caller's to check. */
-  getToken(tokenHash: string): Promise<TokenRecord | undefined>
 
   /** Adds an upload; resolves false when the id exists (the caller draws a new id). */
   createMedia(media: MediaRecord): Promise<boolean>

@@ -19,6 +19,8 @@ export interface UploadAs {
   token?: string
   /** `additional_owners`; default none. */
   additionalOwners?: readonly string[]
+  /** Largest APPEND segment of a chunked upload, bytes; default 64 KiB. */
+  segmentBytes?: number
 }
 
 const dataOf = (response: LightMyRequestResponse) => {
@@ -38,7 +40,7 @@ export async function uploadOneShot(
   return dataOf(await h.send('POST', '/2/media/upload', body, as.token)).id
 }
 
-/** Chunked upload through the v2 dedicated endpoints (segments of at most 64 KiB); resolves to the id. */
+/** Chunked upload through the v2 dedicated endpoints, in order; resolves to the id. */
 export async function uploadChunked(
   h: RouteHarness,
   bytes: Buffer,
@@ -53,7 +55,7 @@ export async function uploadChunked(
     ...(as.additionalOwners === undefined ? {} : { additional_owners: as.additionalOwners }),
   }
   const { id } = dataOf(await h.send('POST', '/2/media/upload/initialize', json(init), as.token))
-  const segmentBytes = 64 * 1024
+  const segmentBytes = as.segmentBytes ?? 64 * 1024
   for (let offset = 0, index = 0; offset < bytes.length; offset += segmentBytes, index++) {
     const part = bytes.subarray(offset, offset + segmentBytes)
     const body = multipart({ segment_index: String(index) }, { name: 'media', bytes: part })
@@ -106,8 +108,8 @@ export function animatedGifBytes(): Promise<Buffer> {
   return animatedGif
 }
 
-/** `POST /2/tweets` with a JSON body, as the first user or `token`. */
-export function createPost(h: RouteHarness, body: unknown, token?: string): Promise<LightMyRequestResponse> {
+/** `POST /2/tweets` with a JSON body, as the first user or `token` (`null`: no Authorization). */
+export function createPost(h: RouteHarness, body: unknown, token?: string | null): Promise<LightMyRequestResponse> {
   return h.send('POST', '/2/tweets', json(body), token)
 }
 
@@ -123,11 +125,11 @@ export async function postWithMedia(
   return (response.json() as { data: { id: string; text: string; edit_history_tweet_ids: string[] } }).data
 }
 
-/** v1.1 `POST /1.1/statuses/update.json` with an urlencoded body. */
+/** v1.1 `POST /1.1/statuses/update.json` with an urlencoded body, as the first user or `token`. */
 export function statusesUpdate(
   h: RouteHarness,
   fields: Readonly<Record<string, string>>,
-  token?: string,
+  token?: string | null,
 ): Promise<LightMyRequestResponse> {
   return h.send('POST', '/1.1/statuses/update.json', form(fields), token)
 }

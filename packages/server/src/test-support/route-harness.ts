@@ -13,6 +13,7 @@ import { promisify } from 'node:util'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify'
 import sharp from 'sharp'
 import { type AppStores, buildApp, memoryStores } from '../app.js'
+import type { RateLimitTable } from '../auth/rate-limit.js'
 import { ensureUser, issueToken } from '../auth/tokens.js'
 import { ManualClock } from '../clock.js'
 import { type Config, loadConfig } from '../config.js'
@@ -26,6 +27,8 @@ export interface RouteHarnessOptions {
   processing?: boolean
   /** Called before the app is ready, to add throwaway routes or hooks; default none. */
   setup?: (app: FastifyInstance) => void
+  /** Rate-limit table replacing X's (small limits for rate-limit tests); default X's. */
+  rateLimits?: RateLimitTable
 }
 
 /** A request body and the headers that describe it. */
@@ -63,12 +66,13 @@ export async function openRouteHarness(options: RouteHarnessOptions = {}): Promi
   })
   const stores = await memoryStores()
   const clock = new ManualClock()
-  const app = await buildApp({ config, stores, clock, background: processing, logger: false })
+  const rateLimits = options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }
+  const app = await buildApp({ config, stores, clock, background: processing, logger: false, ...rateLimits })
   const ids = new SnowflakeGenerator(clock, 1)
   const { user } = await ensureUser(stores.metadata, ids, clock, 'alice')
   const { user: other } = await ensureUser(stores.metadata, ids, clock, 'bob')
-  const token = await issueToken(stores.metadata, clock, user.id)
-  const otherToken = await issueToken(stores.metadata, clock, other.id)
+  const token = await issueToken(stores.auth, clock, user.id)
+  const otherToken = await issueToken(stores.auth, clock, other.id)
   options.setup?.(app)
   await app.ready()
   return {

@@ -265,7 +265,7 @@ export class UploadService {
     if (media === undefined || media.ownerId !== ownerId) {
       throw new ApiError('MEDIA_NOT_FOUND', { params: { mediaId }, parameters: { media_id: [mediaId] } })
     }
-    if (media.state === 'expired' || media.expiresAtMs <= this.#o.clock.now()) {
+    if (media.state === 'expired' || (!media.pinned && media.expiresAtMs <= this.#o.clock.now())) {
       throw new ApiError('MEDIA_EXPIRED', { params: { mediaId }, parameters: { media_id: [mediaId] } })
     }
     return media

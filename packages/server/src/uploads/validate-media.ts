@@ -92,3 +92,19 @@ async function withLocalFiles<T>(context: ValidateContext, run: (paths: string[]
     await rm(dir, { recursive: true, force: true })
   }
 }
+
+/** Reads a video's facts with ffprobe; undefined when ffprobe cannot read it. */
+export async function describeVideo(
+  context: Pick<ValidateContext, 'blobs' | 'segments' | 'ffprobePath' | 'logger'>,
+): Promise<VideoFacts | undefined> {
+  try {
+    const probe = await withLocalFiles({ ...context, limits: { maxBytes: 0 } }, async (paths) =>
+      probeMedia(paths, { ffprobePath: await context.ffprobePath(), logger: context.logger }),
+    )
+    if (probe.video === undefined) return undefined
+    return { width: probe.video.width, height: probe.video.height, durationMs: Math.round(probe.durationSecs * 1000) }
+  } catch (error) {
+    if (error instanceof MediaProbeError && error.reason === 'invalid-media') return undefined
+    throw error
+  }
+}

@@ -1,13 +1,13 @@
 /**
- * Conformance tests for the plain records of a `MetadataStore`: users, tokens, media round-trips,
- * and `close()`.
+ * Conformance tests for the plain records of a `MetadataStore`: users, media round-trips and
+ * `close()`. Access tokens moved to the `AuthStore` suite (`auth-records.suite.ts`).
  */
 import { expect } from 'vitest'
-import type { MediaRecord, TokenRecord } from '../metadata-store.js'
+import type { MediaRecord } from '../metadata-store.js'
 import { mustGet, newMedia, newUser, T0 } from './metadata-fixtures.js'
 import type { SuiteContext } from './metadata-store.suite.js'
 
-/** Registers the user, token, media and close tests. */
+/** Registers the user, media and close tests. */
 export function recordTests({ group, test, store }: SuiteContext): void {
   group('users', () => {
     test('creates a user and finds it by id and by handle', async () => {
@@ -37,32 +37,6 @@ export function recordTests({ group, test, store }: SuiteContext): void {
     test('resolves undefined for an unknown id or handle', async () => {
       expect(await store().getUser('1880028106020515999')).toBeUndefined()
       expect(await store().getUserByHandle('nobody')).toBeUndefined()
-    })
-  })
-
-  group('tokens', () => {
-    const token: TokenRecord = {
-      tokenHash: 'a'.repeat(64),
-      userId: '1880028106020515841',
-      scopes: ['media.write', 'tweet.read', 'offline.access'],
-      createdAtMs: T0,
-      expiresAtMs: T0 + 7_200_000,
-    }
-
-    test('round-trips a token with scopes and an expiry', async () => {
-      await store().createToken(token)
-      expect(await store().getToken(token.tokenHash)).toEqual(token)
-    })
-
-    test('round-trips a token that never expires and has no scopes', async () => {
-      const forever = { ...token, tokenHash: 'b'.repeat(64), scopes: [], expiresAtMs: null }
-      await store().createToken(forever)
-      expect(await store().getToken(forever.tokenHash)).toEqual(forever)
-    })
-
-    test('resolves undefined for an unknown hash', async () => {
-      await store().createToken(token)
-      expect(await store().getToken('c'.repeat(64))).toBeUndefined()
     })
   })
 

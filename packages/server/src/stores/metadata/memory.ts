@@ -1,8 +1,18 @@
 /**
- * In-process `MetadataStore` for route tests. It passes the same conformance suite as SQLite and
+ * In-process `MetadataStore` and `AuthStore` for route tests (the job queue is in `memory-jobs.ts`,
+ * the auth records in `memory-auth.ts`). It passes the same conformance suite as SQLite and
  * PostgreSQL, so tests that use it exercise the real contract; it keeps nothing across restarts.
  */
 import { ApiError } from '../../errors.js'
+import type {
+  AppRecord,
+  AuthorizationCodeRecord,
+  AuthStore,
+  OAuth1TokenRecord,
+  RedeemResult,
+  RefreshTokenRecord,
+  TokenRecord,
+} from '../auth-store.js'
 import type {
   FinalizeChange,
   JobRecord,
@@ -12,21 +22,22 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
-  TokenRecord,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
+import { MemoryAuthTables } from './memory-auth.js'
+import { MemoryJobQueue } from './memory-jobs.js'
 import { compareIds, isAttachable } from './post-rules.js'
 
 const clone = <T>(value: T): T => structuredClone(value)
 
-/** A `MetadataStore` held in memory. */
-export class MemoryMetadataStore implements MetadataStore {
+/** A `MetadataStore` and `AuthStore` held in memory. */
+export class MemoryMetadataStore implements MetadataStore, AuthStore {
   #users = new Map<string, UserRecord>()
-  #tokens = new Map<string, TokenRecord>()
+  readonly #auth = new MemoryAuthTables()
   #media = new Map<string, MediaRecord>()
   #segments = new Map<string, Map<number, SegmentRecord>>()
-  #jobs = new Map<string, JobRecord>()
+  readonly #jobs = new MemoryJobQueue()
   #tweets = new Map<string, TweetRecord>()
 
   /** Opens an empty store. */
@@ -46,14 +57,6 @@ export class MemoryMetadataStore implements MetadataStore {
 
   async getUserByHandle(handle: string): Promise<UserRecord | undefined> {
     return clone([...this.#users.values()].find((u) => u.handle === handle))
-  }
-
-  async createToken(token: TokenRecord): Promise<void> {
-    this.#tokens.set(token.tokenHash, clone(token))
-  }
-
-  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    return clone(this.#tokens.get(tokenHash))
   }
 
   async createMedia(media: MediaRecord): Promise<boolean> {
@@ -101,7 +104,7 @@ export class MemoryMetadataStore implements MetadataStore {
     const media = this.#media.get(id)
     if (media === undefined || media.state !== 'uploading' || media.segmentsVersion !== expectedVersion) return false
     Object.assign(media, clone(change))
-    if (job !== null) this.#jobs.set(job.id, newJobRecord(job))
+    if (job !== null) this.#jobs.enqueue(job)
     return true
   }
 
@@ -176,59 +179,115 @@ export class MemoryMetadataStore implements MetadataStore {
   }
 
   async claimJob(workerId: string, nowMs: number, leaseMs: number): Promise<JobRecord | undefined> {
-    const claimable = [...this.#jobs.values()]
-      .filter(
-        (j) =>
-          (j.state === 'queued' && j.runAtMs <= nowMs) || (j.state === 'running' && (j.leaseExpiresAtMs ?? 0) <= nowMs),
-      )
-      .sort((a, b) => a.runAtMs - b.runAtMs || a.createdAtMs - b.createdAtMs)
-    const job = claimable[0]
-    if (job === undefined) return undefined
-    job.state = 'running'
-    job.leaseOwner = workerId
-    job.leaseExpiresAtMs = nowMs + leaseMs
-    job.attempts += 1
-    return clone(job)
+    return this.#jobs.claim(workerId, nowMs, leaseMs)
   }
 
   async renewJobLease(jobId: string, workerId: string, leaseUntilMs: number): Promise<boolean> {
-    const job = this.#jobs.get(jobId)
-    if (job === undefined || job.state !== 'running' || job.leaseOwner !== workerId) return false
-    job.leaseExpiresAtMs = leaseUntilMs
-    return true
+    return this.#jobs.renew(jobId, workerId, leaseUntilMs)
   }
 
   async finishJob(jobId: string, workerId: string, outcome: 'done' | 'failed', error: string | null): Promise<boolean> {
-    const job = this.#jobs.get(jobId)
-    if (job === undefined || job.state !== 'running' || job.leaseOwner !== workerId) return false
-    job.state = outcome
-    job.lastError = error
-    job.leaseOwner = null
-    job.leaseExpiresAtMs = null
-    return true
+    return this.#jobs.finish(jobId, workerId, outcome, error)
   }
 
   async listJobs(mediaId: string): Promise<JobRecord[]> {
-    return clone(
-      [...this.#jobs.values()].filter((j) => j.mediaId === mediaId).sort((a, b) => a.createdAtMs - b.createdAtMs),
-    )
+    return this.#jobs.list(mediaId)
+  }
+
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    return this.#auth.setPassword(userId, passwordHash)
+  }
+
+  async getPassword(userId: string): Promise<string | undefined> {
+    return this.#auth.getPassword(userId)
+  }
+
+  async createApp(app: AppRecord): Promise<boolean> {
+    return this.#auth.createApp(app)
+  }
+
+  async getApp(id: string): Promise<AppRecord | undefined> {
+    return this.#auth.getApp(id)
+  }
+
+  async getAppByClientId(clientId: string): Promise<AppRecord | undefined> {
+    return this.#auth.getAppByClientId(clientId)
+  }
+
+  async getAppByConsumerKey(consumerKey: string): Promise<AppRecord | undefined> {
+    return this.#auth.getAppByConsumerKey(consumerKey)
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return this.#auth.listApps()
+  }
+
+  async createToken(token: TokenRecord): Promise<void> {
+    return this.#auth.createToken(token)
+  }
+
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    return this.#auth.getToken(tokenHash)
+  }
+
+  async revokeToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return this.#auth.revokeToken(tokenHash, nowMs)
+  }
+
+  async revokeFamily(familyId: string, nowMs: number): Promise<void> {
+    return this.#auth.revokeFamily(familyId, nowMs)
+  }
+
+  async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return this.#auth.createAuthorizationCode(code)
+  }
+
+  async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
+    return this.#auth.redeemAuthorizationCode(codeHash, nowMs)
+  }
+
+  async createRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    return this.#auth.createRefreshToken(token)
+  }
+
+  async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return this.#auth.getRefreshToken(tokenHash)
+  }
+
+  async rotateRefreshToken(
+    oldHash: string,
+    next: RefreshTokenRecord,
+    nowMs: number,
+    graceMs: number,
+  ): Promise<'rotated' | 'reused' | 'invalid'> {
+    return this.#auth.rotateRefreshToken(oldHash, next, nowMs, graceMs)
+  }
+
+  async revokeRefreshToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return this.#auth.revokeRefreshToken(tokenHash, nowMs)
+  }
+
+  async createOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
+    return this.#auth.createOAuth1Token(token)
+  }
+
+  async getOAuth1Token(token: string): Promise<OAuth1TokenRecord | undefined> {
+    return this.#auth.getOAuth1Token(token)
+  }
+
+  async useNonce(
+    consumerKey: string,
+    nonce: string,
+    timestampSecs: number,
+    expiresAtMs: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    return this.#auth.useNonce(consumerKey, nonce, timestampSecs, expiresAtMs, nowMs)
+  }
+
+  async incrementCounter(key: string, windowEndsAtMs: number, nowMs: number): Promise<number> {
+    return this.#auth.incrementCounter(key, windowEndsAtMs, nowMs)
   }
 
   async close(): Promise<void> {}
-}
-
-/** Builds the stored form of a new job. */
-export function newJobRecord(job: NewJob): JobRecord {
-  return {
-    id: job.id,
-    kind: job.kind,
-    mediaId: job.mediaId,
-    state: 'queued',
-    attempts: 0,
-    runAtMs: job.runAtMs,
-    leaseOwner: null,
-    leaseExpiresAtMs: null,
-    createdAtMs: job.runAtMs,
-    lastError: null,
-  }
 }

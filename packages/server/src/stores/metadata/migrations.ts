@@ -145,6 +145,112 @@ CREATE TABLE tweet_media (
 `
 }
 
+const AUTH_TABLES = `
+CREATE TABLE passwords (
+  user_id TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL
+)$OPTIONS;
+
+CREATE TABLE apps (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  client_id TEXT NOT NULL UNIQUE,
+  client_secret_hash TEXT,
+  redirect_uris TEXT NOT NULL,
+  permission TEXT NOT NULL CHECK (permission IN ('read', 'read-write')),
+  consumer_key TEXT NOT NULL UNIQUE,
+  consumer_secret_sealed TEXT NOT NULL,
+  created_at_ms $INT NOT NULL
+)$OPTIONS;
+
+CREATE TABLE authorization_codes (
+  code_hash TEXT PRIMARY KEY,
+  app_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  code_challenge_method TEXT NOT NULL CHECK (code_challenge_method IN ('S256', 'plain')),
+  family_id TEXT NOT NULL,
+  created_at_ms $INT NOT NULL,
+  expires_at_ms $INT NOT NULL,
+  used_at_ms $INT
+)$OPTIONS;
+
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  created_at_ms $INT NOT NULL,
+  rotated_at_ms $INT,
+  revoked_at_ms $INT
+)$OPTIONS;
+CREATE INDEX refresh_tokens_family_id ON refresh_tokens (family_id);
+
+CREATE TABLE oauth1_tokens (
+  token TEXT PRIMARY KEY,
+  secret_sealed TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  created_at_ms $INT NOT NULL,
+  revoked_at_ms $INT
+)$OPTIONS;
+
+CREATE TABLE nonces (
+  consumer_key TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  timestamp_secs $INT NOT NULL,
+  expires_at_ms $INT NOT NULL,
+  PRIMARY KEY (consumer_key, nonce, timestamp_secs)
+)$OPTIONS;
+CREATE INDEX nonces_expiry ON nonces (expires_at_ms);
+
+CREATE TABLE counters (
+  key TEXT PRIMARY KEY,
+  value $INT NOT NULL,
+  window_ends_at_ms $INT NOT NULL
+)$OPTIONS;
+CREATE INDEX counters_window_end ON counters (window_ends_at_ms);
+`
+
+/**
+ * Builds version 3 in one dialect: the `AuthStore` tables. `tokens` gains a kind, an app, a grant
+ * family and a revocation time, and its `user_id` becomes nullable (app-only tokens); existing rows
+ * become user tokens with no app or family. SQLite cannot drop a NOT NULL, so it rebuilds the table
+ * (copy, drop, rename) inside the migration's transaction; PostgreSQL alters it in place.
+ */
+function authSchema(dialect: 'sqlite' | 'postgres'): string {
+  const sqlite = dialect === 'sqlite'
+  const tokens = sqlite
+    ? `CREATE TABLE tokens_v3 (
+  token_hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'app')),
+  user_id TEXT,
+  app_id TEXT,
+  scopes TEXT NOT NULL,
+  family_id TEXT,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER
+) STRICT;
+INSERT INTO tokens_v3 (token_hash, kind, user_id, app_id, scopes, family_id, created_at_ms, expires_at_ms, revoked_at_ms)
+  SELECT token_hash, 'user', user_id, NULL, scopes, NULL, created_at_ms, expires_at_ms, NULL FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v3 RENAME TO tokens;
+CREATE INDEX tokens_user_id ON tokens (user_id);`
+    : `ALTER TABLE tokens ALTER COLUMN user_id DROP NOT NULL,
+  ADD COLUMN kind TEXT NOT NULL DEFAULT 'user' CHECK (kind IN ('user', 'app')),
+  ADD COLUMN app_id TEXT, ADD COLUMN family_id TEXT, ADD COLUMN revoked_at_ms BIGINT;
+ALTER TABLE tokens ALTER COLUMN kind DROP DEFAULT;`
+  return `
+${tokens}
+CREATE INDEX tokens_family_id ON tokens (family_id) WHERE family_id IS NOT NULL;
+${AUTH_TABLES.replaceAll('$INT', sqlite ? 'INTEGER' : 'BIGINT').replaceAll('$OPTIONS', sqlite ? ' STRICT' : '')}`
+}
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -158,6 +264,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'posts, pinned media, alt text and video facts',
     sqlite: postsSchema('sqlite'),
     postgres: postsSchema('postgres'),
+  },
+  {
+    version: 3,
+    name: 'auth: apps, passwords, codes, refresh and OAuth 1.0a tokens, nonces, counters',
+    sqlite: authSchema('sqlite'),
+    postgres: authSchema('postgres'),
   },
 ]
 

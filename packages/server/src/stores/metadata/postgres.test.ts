@@ -1,11 +1,15 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { newMedia } from '../conformance/metadata-fixtures.js'
+import { newAccessToken } from '../conformance/auth-fixtures.js'
+import { describeAuthStore } from '../conformance/auth-store.suite.js'
+import { newMedia, T0 } from '../conformance/metadata-fixtures.js'
 import { describeMetadataStore } from '../conformance/metadata-store.suite.js'
+import { expectBatchedPruning } from './auth-pruning-check.js'
 import { MIGRATIONS } from './migrations.js'
 import { PostgresMetadataStore } from './postgres.js'
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './postgres-test-db.js'
 import { version1MediaInsert, version1MediaValues } from './version-1-media.js'
+import { UPGRADED_TOKENS, version2TokenInsert, version2TokenValues } from './version-2-tokens.js'
 
 const unavailable = await postgresUnavailableReason()
 if (unavailable !== undefined && process.env.CI) throw new Error(`${unavailable} (required in CI)`)
@@ -17,9 +21,28 @@ if (unavailable === undefined) {
   })
   afterAll(() => database?.drop())
 
-  describeMetadataStore('PostgresMetadataStore', async () => {
+  const freshStore = async () => {
     await database.truncate()
     return PostgresMetadataStore.open({ url: database.url })
+  }
+  describeMetadataStore('PostgresMetadataStore', freshStore)
+  describeAuthStore('PostgresMetadataStore as AuthStore', freshStore)
+
+  describe('PostgresMetadataStore pruning', () => {
+    it('deletes expired nonces and ended counters in bounded batches as it records new ones', async () => {
+      const store = await freshStore()
+      const client = new pg.Client({ connectionString: database.url })
+      await client.connect()
+      try {
+        await expectBatchedPruning(store, async (table) => {
+          const { rows } = await client.query(`SELECT count(*) AS n FROM ${table}`)
+          return Number(rows[0]?.n)
+        })
+      } finally {
+        await client.end()
+        await store.close()
+      }
+    })
   })
 
   describe('PostgresMetadataStore migrations', () => {
@@ -57,6 +80,38 @@ if (unavailable === undefined) {
         const store = await PostgresMetadataStore.open({ url: fresh.url })
         expect(await store.getMedia(media.id)).toEqual(media)
         expect(await store.listExpiredMedia(media.expiresAtMs, 10)).toEqual([media])
+        await store.close()
+      } finally {
+        await fresh.drop()
+      }
+    })
+
+    it('upgrades a version-2 database, turning its tokens into user tokens with no app, family or revocation', async () => {
+      const fresh = await createTestDatabase()
+      try {
+        const client = new pg.Client({ connectionString: fresh.url })
+        await client.connect()
+        await client.query(
+          'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
+        )
+        for (const migration of MIGRATIONS.slice(0, 2)) {
+          await client.query(migration.postgres)
+          await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [migration.version, migration.name])
+        }
+        for (const token of UPGRADED_TOKENS) {
+          await client.query(
+            version2TokenInsert((i) => `$${i}`),
+            version2TokenValues(token),
+          )
+        }
+        await client.end()
+        const store = await PostgresMetadataStore.open({ url: fresh.url })
+        for (const token of UPGRADED_TOKENS) expect(await store.getToken(token.tokenHash)).toEqual(token)
+        const [first] = UPGRADED_TOKENS
+        expect(await store.revokeToken(first?.tokenHash ?? '', T0)).toBe(true)
+        const appOnly = newAccessToken({ kind: 'app', userId: null })
+        await store.createToken(appOnly)
+        expect(await store.getToken(appOnly.tokenHash)).toEqual(appOnly)
         await store.close()
       } finally {
         await fresh.drop()

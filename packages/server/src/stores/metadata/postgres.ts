@@ -1,14 +1,23 @@
 /**
- * `MetadataStore` on PostgreSQL (node-postgres pool), for several stateless server nodes sharing one
- * database.
+ * `MetadataStore` and `AuthStore` on PostgreSQL (node-postgres pool), for several stateless server
+ * nodes sharing one database.
  *
- * Read-check-write methods run in a transaction that first locks the media row
- * (`SELECT … FOR UPDATE`, or an `UPDATE` that takes the same lock), so concurrent APPENDs, FINALIZE
- * and expiry of one upload serialise on that row on every node; the job queue lives in
- * `postgres-jobs.ts` and posts in `postgres-posts.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
+ * Read-check-write methods run in a transaction that first locks the rows they check, so they are
+ * atomic across nodes. The upload transactions live in `postgres-uploads.ts`, the job queue in
+ * `postgres-jobs.ts`, posts in `postgres-posts.ts` and the `AuthStore` queries in
+ * `postgres-auth.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
  * ms times stay below 2^53); ids stay text.
  */
 import type pg from 'pg'
+import type {
+  AppRecord,
+  AuthorizationCodeRecord,
+  AuthStore,
+  OAuth1TokenRecord,
+  RedeemResult,
+  RefreshTokenRecord,
+  TokenRecord,
+} from '../auth-store.js'
 import type {
   FinalizeChange,
   JobRecord,
@@ -18,15 +27,15 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
-  TokenRecord,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
-import { claimJob, finishJob, insertJob, listJobs, renewJobLease } from './postgres-jobs.js'
+import * as auth from './postgres-auth.js'
+import { claimJob, finishJob, listJobs, renewJobLease } from './postgres-jobs.js'
 import { inTransaction, openPostgresPool, type PgQuery, type PostgresPoolOptions, runQuery } from './postgres-pool.js'
 import { deleteTweet, getTweet, getTweets, insertTweet, listUserTweets } from './postgres-posts.js'
-import { assertAcceptsSegments, assertWithinLimit, replacedKey } from './segment-rules.js'
-import { MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, tokenFromRow, userFromRow } from './sql-rows.js'
+import * as uploads from './postgres-uploads.js'
+import { MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, userFromRow } from './sql-rows.js'
 
 /** Options of `PostgresMetadataStore.open`: the connection string, pool size and logger. */
 export type PostgresMetadataStoreOptions = PostgresPoolOptions
@@ -35,12 +44,8 @@ const MEDIA_INSERT = `INSERT INTO media (${MEDIA_COLUMNS.join(', ')})
   VALUES (${MEDIA_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
   ON CONFLICT DO NOTHING RETURNING id`
 
-const SEGMENT_TOTALS = `SELECT COALESCE(SUM(size_bytes) FILTER (WHERE idx <> $2), 0) AS others,
-    MAX(blob_key) FILTER (WHERE idx = $2) AS replaced
-  FROM segments WHERE media_id = $1`
-
-/** A `MetadataStore` in a PostgreSQL database. */
-export class PostgresMetadataStore implements MetadataStore {
+/** A `MetadataStore` and `AuthStore` in a PostgreSQL database. */
+export class PostgresMetadataStore implements MetadataStore, AuthStore {
   readonly #pool: pg.Pool
   #closing: Promise<void> | undefined
   readonly #query: PgQuery = (sql, params) => runQuery(this.#pool, sql, params)
@@ -72,20 +77,6 @@ export class PostgresMetadataStore implements MetadataStore {
     return row && userFromRow(row)
   }
 
-  async createToken(token: TokenRecord): Promise<void> {
-    await this.#query(
-      `INSERT INTO tokens (token_hash, user_id, scopes, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, scopes = excluded.scopes,
-         created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms`,
-      [token.tokenHash, token.userId, JSON.stringify(token.scopes), token.createdAtMs, token.expiresAtMs],
-    )
-  }
-
-  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const [row] = await this.#query('SELECT * FROM tokens WHERE token_hash = $1', [tokenHash])
-    return row && tokenFromRow(row)
-  }
-
   async createMedia(media: MediaRecord): Promise<boolean> {
     return (await this.#query(MEDIA_INSERT, mediaValues(media))).length === 1
   }
@@ -96,19 +87,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult> {
-    return this.#transaction(async (query) => {
-      const [media] = await query('SELECT state, category FROM media WHERE id = $1 FOR UPDATE', [mediaId])
-      assertAcceptsSegments(mediaId, media)
-      const [totals] = await query(SEGMENT_TOTALS, [mediaId, segment.index])
-      assertWithinLimit(media, Number(totals?.others ?? 0), segment.sizeBytes, maxTotalBytes)
-      await query(
-        `INSERT INTO segments (media_id, idx, size_bytes, blob_key) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (media_id, idx) DO UPDATE SET size_bytes = excluded.size_bytes, blob_key = excluded.blob_key`,
-        [mediaId, segment.index, segment.sizeBytes, segment.blobKey],
-      )
-      await query('UPDATE media SET segments_version = segments_version + 1 WHERE id = $1', [mediaId])
-      return { replacedBlobKey: replacedKey(totals?.replaced) }
-    })
+    return this.#transaction((query) => uploads.putSegment(query, mediaId, segment, maxTotalBytes))
   }
 
   async listSegments(mediaId: string): Promise<SegmentRecord[]> {
@@ -122,29 +101,7 @@ export class PostgresMetadataStore implements MetadataStore {
     change: FinalizeChange,
     job: NewJob | null,
   ): Promise<boolean> {
-    return this.#transaction(async (query) => {
-      // The UPDATE waits for a concurrent putSegment's row lock, then re-checks the version against
-      // the committed row, so a segment that lands first makes this finalize fail.
-      const updated = await query(
-        `UPDATE media SET state = $3, processing = $4, media_type = $5, size_bytes = $6, image = $7,
-           finalized_at_ms = $8, expires_at_ms = $9
-         WHERE id = $1 AND state = 'uploading' AND segments_version = $2 RETURNING id`,
-        [
-          id,
-          expectedVersion,
-          change.state,
-          change.processing,
-          change.mediaType,
-          change.sizeBytes,
-          change.image === null ? null : JSON.stringify(change.image),
-          change.finalizedAtMs,
-          change.expiresAtMs,
-        ],
-      )
-      if (updated.length !== 1) return false
-      if (job !== null) await insertJob(query, job, change.finalizedAtMs)
-      return true
-    })
+    return this.#transaction((query) => uploads.finalizeMedia(query, id, expectedVersion, change, job))
   }
 
   async updateProcessing(id: string, change: ProcessingChange): Promise<boolean> {
@@ -199,16 +156,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async expireMedia(id: string, nowMs: number): Promise<string[] | null> {
-    return this.#transaction(async (query) => {
-      const updated = await query(
-        `UPDATE media SET state = 'expired'
-         WHERE id = $1 AND state <> 'expired' AND NOT pinned AND expires_at_ms <= $2 RETURNING id`,
-        [id, nowMs],
-      )
-      if (updated.length !== 1) return null
-      const deleted = await query('DELETE FROM segments WHERE media_id = $1 RETURNING idx, blob_key', [id])
-      return deleted.sort((a, b) => Number(a.idx) - Number(b.idx)).map((row) => String(row.blob_key))
-    })
+    return this.#transaction((query) => uploads.expireMedia(query, id, nowMs))
   }
 
   async claimJob(workerId: string, nowMs: number, leaseMs: number): Promise<JobRecord | undefined> {
@@ -225,6 +173,101 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async listJobs(mediaId: string): Promise<JobRecord[]> {
     return listJobs(this.#query, mediaId)
+  }
+
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    return auth.setPassword(this.#query, userId, passwordHash)
+  }
+
+  async getPassword(userId: string): Promise<string | undefined> {
+    return auth.getPassword(this.#query, userId)
+  }
+
+  async createApp(app: AppRecord): Promise<boolean> {
+    return auth.createApp(this.#query, app)
+  }
+
+  async getApp(id: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#query, 'id', id)
+  }
+
+  async getAppByClientId(clientId: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#query, 'client_id', clientId)
+  }
+
+  async getAppByConsumerKey(consumerKey: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#query, 'consumer_key', consumerKey)
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return auth.listApps(this.#query)
+  }
+
+  async createToken(token: TokenRecord): Promise<void> {
+    return auth.createToken(this.#query, token)
+  }
+
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    return auth.getToken(this.#query, tokenHash)
+  }
+
+  async revokeToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return auth.revokeToken(this.#query, tokenHash, nowMs)
+  }
+
+  async revokeFamily(familyId: string, nowMs: number): Promise<void> {
+    return this.#transaction((query) => auth.revokeFamily(query, familyId, nowMs))
+  }
+
+  async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return auth.createAuthorizationCode(this.#query, code)
+  }
+
+  async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
+    return auth.redeemAuthorizationCode(this.#query, codeHash, nowMs)
+  }
+
+  async createRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    return auth.createRefreshToken(this.#query, token)
+  }
+
+  async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return auth.getRefreshToken(this.#query, tokenHash)
+  }
+
+  async rotateRefreshToken(
+    oldHash: string,
+    next: RefreshTokenRecord,
+    nowMs: number,
+    graceMs: number,
+  ): Promise<'rotated' | 'reused' | 'invalid'> {
+    return this.#transaction((query) => auth.rotateRefreshToken(query, oldHash, next, nowMs, graceMs))
+  }
+
+  async revokeRefreshToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return auth.revokeRefreshToken(this.#query, tokenHash, nowMs)
+  }
+
+  async createOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
+    return auth.createOAuth1Token(this.#query, token)
+  }
+
+  async getOAuth1Token(token: string): Promise<OAuth1TokenRecord | undefined> {
+    return auth.getOAuth1Token(this.#query, token)
+  }
+
+  async useNonce(
+    consumerKey: string,
+    nonce: string,
+    timestampSecs: number,
+    expiresAtMs: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    return auth.useNonce(this.#query, consumerKey, nonce, timestampSecs, expiresAtMs, nowMs)
+  }
+
+  async incrementCounter(key: string, windowEndsAtMs: number, nowMs: number): Promise<number> {
+    return auth.incrementCounter(this.#query, key, windowEndsAtMs, nowMs)
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,6 @@ import type {
   MediaState,
   ProcessingFailure,
   SegmentRecord,
-  TokenRecord,
   TweetRecord,
   UserRecord,
   VideoFacts,
@@ -20,10 +19,16 @@ import type {
 /** A row as a driver returns it. */
 export type SqlRow = Record<string, unknown>
 
-const num = (value: unknown): number => Number(value)
-const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
-const str = (value: unknown): string => String(value)
-const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value))
+/** A number column (64-bit integers arrive as strings from PostgreSQL). */
+export const num = (value: unknown): number => Number(value)
+/** A nullable number column. */
+export const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value)
+/** A text column. */
+export const str = (value: unknown): string => String(value)
+/** A nullable text column. */
+export const strOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value)
 const jsonOrNull = <T>(value: unknown): T | null =>
   value === null || value === undefined ? null : JSON.parse(str(value))
 
@@ -112,17 +117,6 @@ export function mediaFromRow(row: SqlRow): MediaRecord {
 /** Reads a `users` row. */
 export function userFromRow(row: SqlRow): UserRecord {
   return { id: str(row.id), handle: str(row.handle), name: str(row.name), createdAtMs: num(row.created_at_ms) }
-}
-
-/** Reads a `tokens` row. */
-export function tokenFromRow(row: SqlRow): TokenRecord {
-  return {
-    tokenHash: str(row.token_hash),
-    userId: str(row.user_id),
-    scopes: JSON.parse(str(row.scopes)) as string[],
-    createdAtMs: num(row.created_at_ms),
-    expiresAtMs: numOrNull(row.expires_at_ms),
-  }
 }
 
 /** Reads a `segments` row. */

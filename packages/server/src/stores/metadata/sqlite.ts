@@ -1,14 +1,25 @@
 /**
- * `MetadataStore` on an embedded SQLite file (better-sqlite3), the default backend.
+ * `MetadataStore` and `AuthStore` on an embedded SQLite file (better-sqlite3), the default backend.
  *
  * Several processes may open one file (the server and, say, `birdhouse token`), so the database runs
  * in WAL mode with a busy timeout, and every read-check-write method runs in a `BEGIN IMMEDIATE`
  * transaction: it takes the write lock before reading, so its checks still hold when it writes.
  * Single conditional statements (`UPDATE … WHERE state = …`) are atomic on their own. The driver is
- * synchronous, so within one process calls never interleave. Post queries live in `sqlite-posts.ts`.
+ * synchronous, so within one process calls never interleave. The upload transactions live in
+ * `sqlite-uploads.ts`, post queries in `sqlite-posts.ts` and the `AuthStore` queries in
+ * `sqlite-auth.ts`.
  */
 import type Database from 'better-sqlite3'
 import { type Logger, silentLogger } from '../../logger.js'
+import type {
+  AppRecord,
+  AuthorizationCodeRecord,
+  AuthStore,
+  OAuth1TokenRecord,
+  RedeemResult,
+  RefreshTokenRecord,
+  TokenRecord,
+} from '../auth-store.js'
 import type {
   FinalizeChange,
   JobRecord,
@@ -18,22 +29,14 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
-  TokenRecord,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
-import { assertAcceptsSegments, assertWithinLimit, replacedKey } from './segment-rules.js'
-import {
-  jobFromRow,
-  MEDIA_COLUMNS,
-  mediaFromRow,
-  mediaValues,
-  segmentFromRow,
-  tokenFromRow,
-  userFromRow,
-} from './sql-rows.js'
+import { jobFromRow, MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, userFromRow } from './sql-rows.js'
+import * as auth from './sqlite-auth.js'
 import { openSqliteDatabase, SqliteStatements } from './sqlite-database.js'
 import { createTweet, deleteTweet, getTweet, getTweets, listUserTweets } from './sqlite-posts.js'
+import * as uploads from './sqlite-uploads.js'
 
 /** Options of `SqliteMetadataStore.open`. */
 export interface SqliteMetadataStoreOptions {
@@ -48,10 +51,6 @@ export interface SqliteMetadataStoreOptions {
 const MEDIA_INSERT = `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT DO NOTHING`
 
-const SEGMENT_TOTALS = `SELECT COALESCE(SUM(size_bytes) FILTER (WHERE idx <> ?), 0) AS others,
-    MAX(blob_key) FILTER (WHERE idx = ?) AS replaced
-  FROM segments WHERE media_id = ?`
-
 const CLAIM_JOB = `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at_ms = ?, attempts = attempts + 1
   WHERE id = (
     SELECT id FROM jobs
@@ -63,8 +62,8 @@ const CLAIM_JOB = `UPDATE jobs SET state = 'running', lease_owner = ?, lease_exp
 /** better-sqlite3 binds no booleans; SQLite stores them as 0/1. */
 const bindable = (values: unknown[]): unknown[] => values.map((v) => (typeof v === 'boolean' ? Number(v) : v))
 
-/** A `MetadataStore` in a SQLite database file. */
-export class SqliteMetadataStore implements MetadataStore {
+/** A `MetadataStore` and `AuthStore` in a SQLite database file. */
+export class SqliteMetadataStore implements MetadataStore, AuthStore {
   readonly #db: Database.Database
   readonly #sql: SqliteStatements
 
@@ -94,24 +93,6 @@ export class SqliteMetadataStore implements MetadataStore {
     return row && userFromRow(row)
   }
 
-  async createToken(token: TokenRecord): Promise<void> {
-    this.#sql.run(
-      `INSERT INTO tokens (token_hash, user_id, scopes, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, scopes = excluded.scopes,
-         created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms`,
-      token.tokenHash,
-      token.userId,
-      JSON.stringify(token.scopes),
-      token.createdAtMs,
-      token.expiresAtMs,
-    )
-  }
-
-  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const row = this.#sql.get('SELECT * FROM tokens WHERE token_hash = ?', tokenHash)
-    return row && tokenFromRow(row)
-  }
-
   async createMedia(media: MediaRecord): Promise<boolean> {
     return this.#sql.run(MEDIA_INSERT, ...bindable(mediaValues(media))).changes === 1
   }
@@ -122,22 +103,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult> {
-    return this.#sql.immediate(() => {
-      const media = this.#sql.get('SELECT state, category FROM media WHERE id = ?', mediaId)
-      assertAcceptsSegments(mediaId, media)
-      const totals = this.#sql.get(SEGMENT_TOTALS, segment.index, segment.index, mediaId)
-      assertWithinLimit(media, Number(totals?.others ?? 0), segment.sizeBytes, maxTotalBytes)
-      this.#sql.run(
-        `INSERT INTO segments (media_id, idx, size_bytes, blob_key) VALUES (?, ?, ?, ?)
-         ON CONFLICT (media_id, idx) DO UPDATE SET size_bytes = excluded.size_bytes, blob_key = excluded.blob_key`,
-        mediaId,
-        segment.index,
-        segment.sizeBytes,
-        segment.blobKey,
-      )
-      this.#sql.run('UPDATE media SET segments_version = segments_version + 1 WHERE id = ?', mediaId)
-      return { replacedBlobKey: replacedKey(totals?.replaced) }
-    })
+    return uploads.putSegment(this.#sql, mediaId, segment, maxTotalBytes)
   }
 
   async listSegments(mediaId: string): Promise<SegmentRecord[]> {
@@ -150,35 +116,7 @@ export class SqliteMetadataStore implements MetadataStore {
     change: FinalizeChange,
     job: NewJob | null,
   ): Promise<boolean> {
-    return this.#sql.immediate(() => {
-      const updated = this.#sql.run(
-        `UPDATE media SET state = ?, processing = ?, media_type = ?, size_bytes = ?, image = ?,
-           finalized_at_ms = ?, expires_at_ms = ?
-         WHERE id = ? AND state = 'uploading' AND segments_version = ?`,
-        change.state,
-        Number(change.processing),
-        change.mediaType,
-        change.sizeBytes,
-        change.image === null ? null : JSON.stringify(change.image),
-        change.finalizedAtMs,
-        change.expiresAtMs,
-        id,
-        expectedVersion,
-      )
-      if (updated.changes !== 1) return false
-      if (job !== null) {
-        this.#sql.run(
-          `INSERT INTO jobs (id, kind, media_id, state, attempts, run_at_ms, created_at_ms)
-           VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
-          job.id,
-          job.kind,
-          job.mediaId,
-          job.runAtMs,
-          change.finalizedAtMs,
-        )
-      }
-      return true
-    })
+    return uploads.finalizeMedia(this.#sql, id, expectedVersion, change, job)
   }
 
   async updateProcessing(id: string, change: ProcessingChange): Promise<boolean> {
@@ -227,17 +165,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async expireMedia(id: string, nowMs: number): Promise<string[] | null> {
-    return this.#sql.immediate(() => {
-      const updated = this.#sql.run(
-        `UPDATE media SET state = 'expired' WHERE id = ? AND state <> 'expired' AND pinned = 0 AND expires_at_ms <= ?`,
-        id,
-        nowMs,
-      )
-      if (updated.changes !== 1) return null
-      const keys = this.#sql.all('SELECT blob_key FROM segments WHERE media_id = ? ORDER BY idx', id)
-      this.#sql.run('DELETE FROM segments WHERE media_id = ?', id)
-      return keys.map((row) => String(row.blob_key))
-    })
+    return uploads.expireMedia(this.#sql, id, nowMs)
   }
 
   async claimJob(workerId: string, nowMs: number, leaseMs: number): Promise<JobRecord | undefined> {
@@ -258,6 +186,101 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async listJobs(mediaId: string): Promise<JobRecord[]> {
     return this.#sql.all('SELECT * FROM jobs WHERE media_id = ? ORDER BY created_at_ms, id', mediaId).map(jobFromRow)
+  }
+
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    return auth.setPassword(this.#sql, userId, passwordHash)
+  }
+
+  async getPassword(userId: string): Promise<string | undefined> {
+    return auth.getPassword(this.#sql, userId)
+  }
+
+  async createApp(app: AppRecord): Promise<boolean> {
+    return auth.createApp(this.#sql, app)
+  }
+
+  async getApp(id: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#sql, 'id', id)
+  }
+
+  async getAppByClientId(clientId: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#sql, 'client_id', clientId)
+  }
+
+  async getAppByConsumerKey(consumerKey: string): Promise<AppRecord | undefined> {
+    return auth.getApp(this.#sql, 'consumer_key', consumerKey)
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return auth.listApps(this.#sql)
+  }
+
+  async createToken(token: TokenRecord): Promise<void> {
+    return auth.createToken(this.#sql, token)
+  }
+
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    return auth.getToken(this.#sql, tokenHash)
+  }
+
+  async revokeToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return auth.revokeToken(this.#sql, tokenHash, nowMs)
+  }
+
+  async revokeFamily(familyId: string, nowMs: number): Promise<void> {
+    return auth.revokeFamily(this.#sql, familyId, nowMs)
+  }
+
+  async createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void> {
+    return auth.createAuthorizationCode(this.#sql, code)
+  }
+
+  async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
+    return auth.redeemAuthorizationCode(this.#sql, codeHash, nowMs)
+  }
+
+  async createRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    return auth.createRefreshToken(this.#sql, token)
+  }
+
+  async getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    return auth.getRefreshToken(this.#sql, tokenHash)
+  }
+
+  async rotateRefreshToken(
+    oldHash: string,
+    next: RefreshTokenRecord,
+    nowMs: number,
+    graceMs: number,
+  ): Promise<'rotated' | 'reused' | 'invalid'> {
+    return auth.rotateRefreshToken(this.#sql, oldHash, next, nowMs, graceMs)
+  }
+
+  async revokeRefreshToken(tokenHash: string, nowMs: number): Promise<boolean> {
+    return auth.revokeRefreshToken(this.#sql, tokenHash, nowMs)
+  }
+
+  async createOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
+    return auth.createOAuth1Token(this.#sql, token)
+  }
+
+  async getOAuth1Token(token: string): Promise<OAuth1TokenRecord | undefined> {
+    return auth.getOAuth1Token(this.#sql, token)
+  }
+
+  async useNonce(
+    consumerKey: string,
+    nonce: string,
+    timestampSecs: number,
+    expiresAtMs: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    return auth.useNonce(this.#sql, consumerKey, nonce, timestampSecs, expiresAtMs, nowMs)
+  }
+
+  async incrementCounter(key: string, windowEndsAtMs: number, nowMs: number): Promise<number> {
+    return auth.incrementCounter(this.#sql, key, windowEndsAtMs, nowMs)
   }
 
   async close(): Promise<void> {
