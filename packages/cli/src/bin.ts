@@ -5,6 +5,7 @@
  * @example
  * npx birdhouse serve --port 8080
  * TOKEN=$(npx birdhouse token)
+ * npx birdhouse worker          # processing only, next to BIRDHOUSE_WORKERS=0 servers
  */
 import { buildProgram } from './program.js'
 

@@ -2,8 +2,10 @@
 import { issueDefaultToken, startServer } from '@birdhouse/server'
 import { Command } from 'commander'
 import { registerAccountCommands } from './account-commands.js'
+import { registerApiCommands } from './api-commands.js'
 import { configFrom, fail, type StoreOptions, withStoreFlags } from './command-support.js'
-import { EXIT } from './exit-codes.js'
+import { onShutdown } from './shutdown.js'
+import { registerWorkerCommand } from './worker-command.js'
 
 async function serve(options: StoreOptions): Promise<void> {
   const server = await startServer(configFrom(options)).catch(fail)
@@ -20,18 +22,7 @@ async function serve(options: StoreOptions): Promise<void> {
     lines.push(`A fresh token for @${server.defaultUser}: TOKEN=$(npx birdhouse token)`)
   }
   console.log(lines.join('\n'))
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    console.log(`\n${signal}: shutting down`)
-    server.close().then(
-      () => process.exit(EXIT.ok),
-      (error: unknown) => fail(error),
-    )
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  onShutdown(() => server.close())
 }
 
 /** Builds the commander program. */
@@ -52,6 +43,8 @@ export function buildProgram(): Command {
     const token = await issueDefaultToken(configFrom(options)).catch(fail)
     process.stdout.write(`${token}\n`)
   })
+  registerWorkerCommand(program)
   registerAccountCommands(program)
+  registerApiCommands(program)
   return program
 }

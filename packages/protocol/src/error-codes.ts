@@ -217,6 +217,20 @@ export const ERROR_CODES = {
     v1: { status: 400, shape: 'request', message: 'media type unrecognized.' },
     description: 'The uploaded bytes are not a supported media type, or not the type or category declared.',
   },
+  IMAGE_DIMENSIONS_INVALID: {
+    ...INVALID,
+    message: 'Image dimensions must be >= 4x4 and <= 8192x8192',
+    v1: { status: 400, shape: 'errors', code: 324, message: 'Image dimensions must be >= 4x4 and <= 8192x8192' },
+    description:
+      'At FINALIZE an image is wider or taller than 8192 px or has more than 8192² pixels (a decompression bomb is refused before it is decoded).',
+  },
+  SUBTITLES_INVALID: {
+    ...INVALID,
+    message: 'Invalid subtitle file: {reason}',
+    v1: { status: 400, shape: 'request', message: 'Invalid subtitle file: {reason}' },
+    description:
+      'At FINALIZE a `subtitles` upload is not a valid SRT or WebVTT file; the message names the line at fault.',
+  },
   SEGMENTS_SIZE_MISMATCH: {
     ...INVALID,
     message: 'Segments do not add up to provided total file size.',
@@ -258,6 +272,13 @@ export const ERROR_CODES = {
     message: 'BadRequest: Not found',
     v1: { status: 400, shape: 'request', message: 'Invalid mediaId {mediaId}.' },
     description: 'The media id is unknown, or belongs to another user.',
+  },
+  SUBTITLE_MEDIA_NOT_FOUND: {
+    ...INVALID,
+    message: 'BadRequest: Not found',
+    v1: { status: 404, shape: 'errors', code: 34, message: 'Sorry, that page does not exist.' },
+    description:
+      'A subtitles link or unlink names a video or subtitle media id that is unknown, expired, or not usable by the caller.',
   },
   MEDIA_EXPIRED: {
     ...INVALID,

@@ -4,7 +4,7 @@
  * the backends a `Config` names.
  */
 import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import { Authenticator } from './auth/authenticate.js'
 import { randomToken, SecretBox } from './auth/crypto.js'
@@ -16,15 +16,17 @@ import { systemClock } from './clock.js'
 import type { Config } from './config.js'
 import { clientErrorHandler, installErrorHandling, installShutdownGate } from './error-handler.js'
 import type { Logger } from './logger.js'
-import { resolveMediaTools } from './processing/binaries.js'
+import { type MediaTools, resolveMediaTools } from './processing/binaries.js'
 import { installBodyParsers } from './routes/body-parsers.js'
 import './routes/context.js'
 import { PostService } from './posts/post-service.js'
 import { registerAuthorization } from './routes/authorization.js'
 import { registerMediaFiles } from './routes/media-files.js'
+import { registerMediaLookup } from './routes/media-lookup.js'
 import { registerMediaMetadata } from './routes/media-metadata.js'
 import { registerMediaUpload } from './routes/media-upload.js'
 import { registerStatuses } from './routes/statuses.js'
+import { registerSubtitles } from './routes/subtitles.js'
 import { registerTweets } from './routes/tweets.js'
 import { registerUsers } from './routes/users.js'
 import { registerV2UploadSteps } from './routes/v2-upload-steps.js'
@@ -39,6 +41,7 @@ import type { MetadataStore } from './stores/metadata-store.js'
 import { ProcessingWorker } from './uploads/processing-worker.js'
 import { Reaper } from './uploads/reaper.js'
 import { SnowflakeGenerator } from './uploads/snowflake.js'
+import { SubtitleService } from './uploads/subtitle-service.js'
 import { UploadService } from './uploads/upload-service.js'
 import { describeVideo } from './uploads/validate-media.js'
 
@@ -85,6 +88,33 @@ export async function memoryStores(): Promise<AppStores> {
   return { metadata, auth: metadata, blobs: await MemoryBlobStore.open() }
 }
 
+/** Resolves the media tools `config` names (once per process; a failed lookup is retried on the next call). */
+export function mediaToolsFor(config: Config, logger: Logger): () => Promise<MediaTools> {
+  const options = {
+    ...(config.ffprobePath === undefined ? {} : { ffprobePath: config.ffprobePath }),
+    ...(config.ffmpegPath === undefined ? {} : { ffmpegPath: config.ffmpegPath }),
+    logger,
+  }
+  return () => resolveMediaTools(options)
+}
+
+/** The processing worker of a config: in the server (`BIRDHOUSE_WORKERS`) or alone (`birdhouse worker`). */
+export function buildProcessingWorker(
+  config: Config,
+  stores: Pick<AppStores, 'metadata' | 'blobs'>,
+  options: { clock: Clock; logger: Logger },
+): ProcessingWorker {
+  return new ProcessingWorker({
+    store: stores.metadata,
+    blobs: stores.blobs,
+    clock: options.clock,
+    limits: config.limits,
+    logger: options.logger,
+    mediaTools: mediaToolsFor(config, options.logger),
+    workDir: join(config.dataDir, 'work'),
+  })
+}
+
 /** Builds the Fastify app; closing it stops background work (not the stores: their opener closes them). */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, stores } = options
@@ -103,17 +133,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   const logger = app.log as unknown as Logger
   const ids = options.ids ?? new SnowflakeGenerator(clock, config.nodeId)
-  const mediaTools = () =>
-    resolveMediaTools({ ...(config.ffprobePath ? { ffprobePath: config.ffprobePath } : {}), logger })
+  const mediaTools = mediaToolsFor(config, logger)
   const ffprobePath = async () => (await mediaTools()).ffprobePath
-  const worker = new ProcessingWorker({
-    store: stores.metadata,
-    blobs: stores.blobs,
-    clock,
-    limits: config.limits,
-    logger,
-    ffprobePath,
-  })
+  const worker = buildProcessingWorker(config, stores, { clock, logger })
   const uploads = new UploadService({
     store: stores.metadata,
     blobs: stores.blobs,
@@ -124,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     uploadExpiresSecs: config.uploadExpiresSecs,
     mediaExpiresSecs: config.mediaExpiresSecs,
     logger,
+    workDir: join(config.dataDir, 'work'),
     onJobQueued: () => worker.wake(),
   })
   app.decorate('uploads', uploads)
@@ -157,6 +180,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const table = options.rateLimits === undefined ? {} : { table: options.rateLimits }
   app.decorate('rateLimiter', config.rateLimits ? new RateLimiter({ store: stores.auth, clock, ...table }) : null)
   app.decorate('clock', clock)
+  app.decorate('publicUrl', config.publicUrl)
   app.decorateRequest('principal', undefined)
   installBodyParsers(app)
   installErrorHandling(app)
@@ -167,7 +191,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerUsers(app)
   registerStatuses(app)
   registerMediaMetadata(app)
+  registerSubtitles(app, new SubtitleService({ store: stores.metadata, clock }))
   registerMediaFiles(app)
+  registerMediaLookup(app)
   registerAuthorization(app, {
     config,
     metadata: stores.metadata,
@@ -184,7 +210,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     const reaper = new Reaper({ store: stores.metadata, blobs: stores.blobs, clock, logger })
     app.addHook('onReady', async () => {
       await mediaTools().catch((error: unknown) =>
-        logger.warn({ err: error }, 'no usable ffprobe: video processing will fail until one is installed'),
+        logger.warn({ err: error }, 'no usable ffprobe/ffmpeg: video processing will fail until one is installed'),
       )
       if (config.workers > 0) worker.start(config.workers)
       reaper.start(config.reaperIntervalSecs * 1000)

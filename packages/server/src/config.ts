@@ -39,6 +39,8 @@ export interface Config {
   readonly reaperIntervalSecs: number
   /** Explicit ffprobe binary (env BIRDHOUSE_FFPROBE_PATH); else the system's, else the npm package's. */
   readonly ffprobePath: string | undefined
+  /** Explicit ffmpeg binary (env BIRDHOUSE_FFMPEG_PATH); else the system's, else the npm package's. */
+  readonly ffmpegPath: string | undefined
   /** Handle of the user created on first start (env BIRDHOUSE_DEFAULT_USER, default birdhouse). */
   readonly defaultUser: string
   /** Key sealing OAuth 1.0a secrets and signing consent cookies (env BIRDHOUSE_SECRET_KEY, ≥ 32 chars); when unset, one is created in `<dataDir>/secret.key` at start. Every node of a cluster needs the same. */
@@ -57,6 +59,8 @@ export interface Config {
   readonly accessTokenTtlSecs: number
   /** Accepted clock skew of OAuth 1.0a timestamps (env BIRDHOUSE_OAUTH1_WINDOW_SECS, default 300). */
   readonly oauth1WindowSecs: number
+  /** Base URL of media links in responses (env BIRDHOUSE_PUBLIC_URL); default: the scheme and Host the client used. */
+  readonly publicUrl: string | undefined
 }
 
 /** X's public hosts, whose URLs real clients sign OAuth 1.0a requests over. */
@@ -158,7 +162,8 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     mediaExpiresSecs: r.int('BIRDHOUSE_MEDIA_EXPIRES_SECS', 86_400, 1, 365 * 86_400),
     workers: r.int('BIRDHOUSE_WORKERS', 2, 0, 64),
     reaperIntervalSecs: r.int('BIRDHOUSE_REAPER_INTERVAL_SECS', 60, 1, 86_400),
-    ffprobePath: merged.BIRDHOUSE_FFPROBE_PATH === '' ? undefined : merged.BIRDHOUSE_FFPROBE_PATH,
+    ffprobePath: optional(merged.BIRDHOUSE_FFPROBE_PATH),
+    ffmpegPath: optional(merged.BIRDHOUSE_FFMPEG_PATH),
     defaultUser: r.string('BIRDHOUSE_DEFAULT_USER', 'birdhouse'),
     secretKey: optional(merged.BIRDHOUSE_SECRET_KEY),
     autoApprove: optional(merged.BIRDHOUSE_AUTO_APPROVE),
@@ -170,9 +175,13 @@ export function loadConfig(env: Env = process.env, flags: ConfigFlags = {}): Con
     refreshGraceSecs: r.int('BIRDHOUSE_REFRESH_GRACE_SECS', 0, 0, 3600),
     accessTokenTtlSecs: r.int('BIRDHOUSE_ACCESS_TOKEN_TTL_SECS', 7200, 1, 30 * 86_400),
     oauth1WindowSecs: r.int('BIRDHOUSE_OAUTH1_WINDOW_SECS', 300, 1, 86_400),
+    publicUrl: optional(merged.BIRDHOUSE_PUBLIC_URL)?.replace(/\/+$/, ''),
   }
   if (config.secretKey !== undefined && config.secretKey.length < 32) {
     r.problems.push('BIRDHOUSE_SECRET_KEY: expected at least 32 characters')
+  }
+  if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(config.publicUrl)) {
+    r.problems.push('BIRDHOUSE_PUBLIC_URL: expected http(s)://host[:port][/path]')
   }
   for (const url of config.oauth1BaseUrls) {
     if (!/^https?:\/\/[^/]+$/.test(url))

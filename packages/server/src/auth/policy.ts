@@ -32,6 +32,8 @@ export const ROUTE_POLICIES = {
   'POST /1.1/media/upload.json': V1_WRITE,
   'GET /1.1/media/upload.json': { ...V1_WRITE, write: false },
   'POST /1.1/media/metadata/create.json': V1_WRITE,
+  'POST /1.1/media/subtitles/create.json': V1_WRITE,
+  'POST /1.1/media/subtitles/delete.json': V1_WRITE,
   'POST /1.1/statuses/update.json': V1_WRITE,
   'POST /2/media/upload': MEDIA_WRITE,
   'GET /2/media/upload': { ...MEDIA_WRITE, write: false },
@@ -39,12 +41,16 @@ export const ROUTE_POLICIES = {
   'POST /2/media/upload/:id/append': MEDIA_WRITE,
   'POST /2/media/upload/:id/finalize': MEDIA_WRITE,
   'POST /2/media/metadata': MEDIA_WRITE,
+  'POST /2/media/subtitles': MEDIA_WRITE,
+  'DELETE /2/media/subtitles': MEDIA_WRITE,
   'POST /2/tweets': { methods: USER_CONTEXT, scopes: ['tweet.read', 'tweet.write', 'users.read'], write: true },
   'DELETE /2/tweets/:id': { methods: USER_CONTEXT, scopes: ['tweet.read', 'tweet.write', 'users.read'], write: true },
   'GET /2/tweets': { methods: ANY, scopes: ['tweet.read', 'users.read'], write: false },
   'GET /2/tweets/:id': { methods: ANY, scopes: ['tweet.read', 'users.read'], write: false },
   'GET /2/users/:id/tweets': { methods: ANY, scopes: ['tweet.read', 'users.read'], write: false },
   'GET /2/users/me': { methods: USER_CONTEXT, scopes: ['tweet.read', 'users.read'], write: false },
+  'GET /2/media': { methods: ANY, scopes: ['tweet.read'], write: false },
+  'GET /2/media/:media_key': { methods: ANY, scopes: ['tweet.read'], write: false },
 } as const satisfies Record<string, AuthPolicy>
 
 /** An authenticated route's id. */

@@ -103,6 +103,8 @@ describe('X_RATE_LIMITS', () => {
     expect(X_RATE_LIMITS['POST /2/media/upload/initialize']).toEqual({ user: 1875, appDaily: 180_000 })
     expect(X_RATE_LIMITS['POST /2/media/upload']).toEqual({ user: 500, appDaily: 50_000 })
     expect(X_RATE_LIMITS['POST /2/tweets']).toEqual({ user: 100, appDaily: 10_000 })
+    expect(X_RATE_LIMITS['POST /2/media/subtitles']).toEqual({ user: 100, appDaily: 10_000 })
+    expect(X_RATE_LIMITS['DELETE /2/media/subtitles']).toEqual({ user: 100, appDaily: 10_000 })
   })
 })
 

@@ -48,6 +48,8 @@ export const X_RATE_LIMITS = {
   'POST /1.1/media/upload.json FINALIZE': { user: 615 },
   'GET /1.1/media/upload.json': { user: 1000 },
   'POST /1.1/media/metadata/create.json': { user: 500 },
+  'POST /1.1/media/subtitles/create.json': { user: 100 },
+  'POST /1.1/media/subtitles/delete.json': { user: 100 },
   'POST /1.1/statuses/update.json': { user: 100 },
   'POST /2/media/upload': { user: 500, appDaily: 50_000 },
   'GET /2/media/upload': { user: 1000, appDaily: 100_000 },
@@ -55,12 +57,17 @@ export const X_RATE_LIMITS = {
   'POST /2/media/upload/:id/append': UPLOAD_STEP,
   'POST /2/media/upload/:id/finalize': UPLOAD_STEP,
   'POST /2/media/metadata': { user: 500, appDaily: 50_000 },
+  'POST /2/media/subtitles': { user: 100, appDaily: 10_000 },
+  'DELETE /2/media/subtitles': { user: 100, appDaily: 10_000 },
   'POST /2/tweets': { user: 100, appDaily: 10_000 },
   'DELETE /2/tweets/:id': { user: 50 },
   'GET /2/tweets': { user: 5000, app: 3500 },
   'GET /2/tweets/:id': { user: 900, app: 450 },
   'GET /2/users/:id/tweets': { user: 900, app: 10_000 },
   'GET /2/users/me': { user: 75 },
+  // X publishes no numbers for the media lookups; they follow the post lookups (docs/api-contract.md).
+  'GET /2/media': { user: 5000, app: 3500 },
+  'GET /2/media/:media_key': { user: 900, app: 450 },
 } as const satisfies Record<RateBucket, EndpointLimits>
 
 /** The bucket of a command-style upload request: per command, sharing the dedicated endpoints' counters on v2. */

@@ -74,7 +74,8 @@ async function readBounded(input: Readable, maxBytes: number): Promise<Buffer> {
 
 async function readSharpHeader(bytes: Buffer, logger: Logger): Promise<ImageInspection | undefined> {
   try {
-    const { format, width, height, pages } = await sharp(bytes).metadata()
+    // Headers only: the pixel limit is for decoding, and FINALIZE judges dimensions itself (image-variants.ts).
+    const { format, width, height, pages } = await sharp(bytes, { limitInputPixels: false }).metadata()
     const type = SHARP_TYPES[format]
     if (type === undefined || !(width > 0 && height > 0)) return undefined
     return { type, width, height, pages: pages ?? 1 }

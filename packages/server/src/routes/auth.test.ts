@@ -96,7 +96,7 @@ describe('v1.1 authentication', () => {
 
 describe('routes outside authentication', () => {
   it('answers an unknown path with 404 before asking for a token', async () => {
-    const response = await h.send('GET', '/2/media/nothing-here', undefined, null)
+    const response = await h.send('GET', '/2/nothing-here', undefined, null)
     expect(response.statusCode).toBe(404)
     expect(response.body).toBe('{"title":"Not Found","type":"about:blank","status":404,"detail":"Not Found"}')
   })

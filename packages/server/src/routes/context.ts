@@ -20,6 +20,8 @@ declare module 'fastify' {
     auth: AuthStore
     /** Time source. */
     clock: Clock
+    /** Base URL of media links (config BIRDHOUSE_PUBLIC_URL); undefined: the URL the client used. */
+    publicUrl: string | undefined
     /** Posts and alt text. */
     posts: PostService
     /** Media bytes. */

@@ -58,7 +58,7 @@ const PROBES = {
     },
   },
   ROUTE_NOT_FOUND: {
-    v2: { provoke: (h) => h.send('GET', '/2/media/nope'), status: 404, body: blank('Not Found', 404, 'Not Found') },
+    v2: { provoke: (h) => h.send('GET', '/2/nope'), status: 404, body: blank('Not Found', 404, 'Not Found') },
     v1: {
       provoke: (h) => h.send('GET', '/1.1/media/nope.json'),
       status: 404,

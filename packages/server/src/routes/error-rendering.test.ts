@@ -10,12 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../errors.js'
 import {
   blankProblem as blank,
-  invalidRequestProblem as invalid,
   mediaTypeOf,
   openRouteHarness,
   type RouteHarness,
   v1ErrorsBody as v1Errors,
-  v1RequestBody as v1Request,
 } from '../test-support/route-harness.js'
 
 type Home =
@@ -23,12 +21,14 @@ type Home =
   | 'error-catalogue-request.test.ts'
   | 'error-catalogue-upload.test.ts'
   | 'error-rendering.test.ts'
+  | 'media-errors.test.ts'
   | 'post-errors.test.ts'
 const REQUEST: Home = 'error-catalogue-request.test.ts'
 const UPLOAD: Home = 'error-catalogue-upload.test.ts'
 const HERE: Home = 'error-rendering.test.ts'
 const POSTS: Home = 'post-errors.test.ts'
 const AUTH: Home = 'auth-errors.test.ts'
+const MEDIA: Home = 'media-errors.test.ts'
 
 /** Where each code is provoked; `satisfies` makes a new catalogue code without a home a compile error. */
 const PROBED_IN = {
@@ -56,13 +56,16 @@ const PROBED_IN = {
   MEDIA_PARAMETER_MISSING: UPLOAD,
   MEDIA_PARAMETER_CONFLICT: UPLOAD,
   MEDIA_TYPE_UNRECOGNIZED: UPLOAD,
+  IMAGE_DIMENSIONS_INVALID: MEDIA,
+  SUBTITLES_INVALID: MEDIA,
   SEGMENTS_SIZE_MISMATCH: UPLOAD,
   SEGMENT_INDEX_OUT_OF_RANGE: UPLOAD,
   SEGMENT_TOO_LARGE: UPLOAD,
   MEDIA_TOO_LARGE: UPLOAD,
   UPLOAD_ALREADY_FINALIZED: UPLOAD,
-  UPLOAD_NOT_FINALIZED: HERE,
+  UPLOAD_NOT_FINALIZED: MEDIA,
   MEDIA_NOT_FOUND: UPLOAD,
+  SUBTITLE_MEDIA_NOT_FOUND: MEDIA,
   MEDIA_EXPIRED: UPLOAD,
   STATUS_NOT_AVAILABLE: UPLOAD,
   BLOB_NOT_FOUND: UPLOAD,
@@ -87,13 +90,6 @@ const PROBED_IN = {
 
 /** Codes rendered here, each with why no request reaches it, its params and its exact bodies. */
 const RENDERED: readonly [ErrorCode, string, ErrorParams, unknown, unknown][] = [
-  [
-    'UPLOAD_NOT_FINALIZED',
-    'no endpoint needing finalized media exists yet',
-    { mediaId: '123' },
-    invalid('Media id 123 has not been finalized.'),
-    v1Request('Media id 123 has not been finalized.'),
-  ],
   [
     'BLOB_TOO_LARGE',
     'routes turn staging overflows into SEGMENT_TOO_LARGE / MEDIA_TOO_LARGE',
@@ -139,7 +135,7 @@ async function probedCodes(file: Home): Promise<string[]> {
 }
 
 describe('catalogue coverage', () => {
-  it.each([REQUEST, UPLOAD, POSTS, AUTH])('%s probes exactly the codes assigned to it', async (file) => {
+  it.each([REQUEST, UPLOAD, POSTS, AUTH, MEDIA])('%s probes exactly the codes assigned to it', async (file) => {
     const expected = Object.entries(PROBED_IN)
       .filter(([, home]) => home === file)
       .map(([code]) => code)

@@ -58,7 +58,7 @@ const ROUTES: readonly [HTTPMethods, string][] = [
 
 describe('unknown routes', () => {
   it.each([
-    ['GET', '/2/media/unknown', 'v2'],
+    ['GET', '/2/unknown', 'v2'],
     ['DELETE', '/2/media/upload', 'v2'],
     ['PUT', '/2/media/upload/initialize', 'v2'],
     ['GET', '/1.1/media/unknown.json', 'v1'],

@@ -5,19 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.js'
-import type { RequestBody } from './body-parsers.js'
 import { userIdOf } from './context.js'
-import { parseMediaId } from './param-parsers.js'
-import { parseJsonObject } from './request-input.js'
+import { mediaIdField, readJsonBody } from './json-body.js'
 import { requireAuth } from './require-auth.js'
 import { sendV2 } from './serialize.js'
-
-function jsonBody(request: FastifyRequest): Record<string, unknown> {
-  const body = request.body as RequestBody | undefined
-  if (body === undefined) return {}
-  if (body.kind !== 'json') throw new ApiError('CONTENT_TYPE_NOT_JSON')
-  return parseJsonObject(body.text) ?? {}
-}
 
 function altTextOf(container: unknown, parameter: string): string {
   const altText = (container as { alt_text?: unknown } | undefined)?.alt_text
@@ -28,24 +19,17 @@ function altTextOf(container: unknown, parameter: string): string {
   return text
 }
 
-function mediaIdOf(value: unknown, parameter: string): string {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new ApiError('MISSING_PARAMETER', { params: { parameter }, parameters: { [parameter]: [] } })
-  }
-  return parseMediaId(String(value), parameter)
-}
-
 async function createV2(request: FastifyRequest, reply: FastifyReply) {
-  const body = jsonBody(request)
-  const id = mediaIdOf(body.id, 'id')
+  const body = readJsonBody(request)
+  const id = mediaIdField(body.id, 'id')
   const text = altTextOf(body.metadata, 'metadata.alt_text.text')
   await request.server.posts.setAltText(userIdOf(request), id, text)
   return sendV2(reply, 200, { data: { id, associated_metadata: { alt_text: { text } } } })
 }
 
 async function createV1(request: FastifyRequest, reply: FastifyReply) {
-  const body = jsonBody(request)
-  const id = mediaIdOf(body.media_id, 'media_id')
+  const body = readJsonBody(request)
+  const id = mediaIdField(body.media_id, 'media_id')
   await request.server.posts.setAltText(userIdOf(request), id, altTextOf(body, 'alt_text'))
   return reply.code(200).type('text/html;charset=utf-8').send('')
 }

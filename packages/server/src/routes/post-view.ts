@@ -4,28 +4,16 @@
  * `media.fields` and `expansions`, and `includes.media` / `includes.users` for expansions.
  */
 import type { FastifyRequest } from 'fastify'
-import { postMediaType } from '../posts/post-rules.js'
+import { type PostMediaType, postMediaType } from '../posts/post-rules.js'
 import type { MediaRecord, TweetRecord, UserRecord } from '../stores/metadata-store.js'
+import { isPhoto, posterFile, videoVariants } from '../uploads/served-files.js'
+import { mediaFolderPath, photoPath, posterName, variantName } from './media-paths.js'
 
 /** The field selection of a lookup request. */
 export interface FieldSelection {
   tweetFields: Set<string>
   mediaFields: Set<string>
   expansions: Set<string>
-}
-
-const EXTENSIONS: Readonly<Record<string, string>> = {
-  'image/jpeg': 'jpg',
-  'image/pjpeg': 'jpg',
-  'image/png': 'png',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-  'image/bmp': 'bmp',
-  'image/tiff': 'tiff',
-  'video/mp4': 'mp4',
-  'video/quicktime': 'mov',
-  'video/webm': 'webm',
-  'video/mp2t': 'ts',
 }
 
 function csv(value: unknown): Set<string> {
@@ -47,19 +35,18 @@ export function readFieldSelection(query: Record<string, unknown>): FieldSelecti
   }
 }
 
-/** The URL media bytes are served at (`/media/<media_key>.<ext>`). */
+/**
+ * The main image URL of media: a photo's file, or the poster of a video or animated GIF (v1.1's
+ * `media_url_https`); a photo-style path while a video has no poster yet.
+ */
 export function mediaFileUrl(baseUrl: string, media: MediaRecord): string {
-  return `${baseUrl}/media/${media.mediaKey}.${EXTENSIONS[media.mediaType ?? media.declaredType] ?? 'bin'}`
-}
-
-/** The extension a media file is served with. */
-export function mediaFileExtension(media: MediaRecord): string {
-  return EXTENSIONS[media.mediaType ?? media.declaredType] ?? 'bin'
+  const poster = isPhoto(media) ? undefined : posterFile(media)
+  return `${baseUrl}${poster === undefined ? photoPath(media) : mediaFolderPath(media, posterName(poster))}`
 }
 
 /** The base URL clients reached this server at. */
 export function baseUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}`
+  return request.server.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`
 }
 
 /** A v2 post object. */
@@ -79,20 +66,42 @@ export function buildPost(
   return out
 }
 
-/** A v2 media object with the requested fields. */
+/** Width and height of media: read from the upload or by processing, else those of its largest file. */
+function dimensions(media: MediaRecord): { width: number; height: number } | undefined {
+  const facts = media.image ?? media.video
+  if (facts !== null) return { width: facts.width, height: facts.height }
+  return [...media.files].sort((a, b) => b.width * b.height - a.width * a.height)[0]
+}
+
+/** MP4 variants as X lists them: `bit_rate` on each (0 for an animated GIF), no HLS playlist (docs/api-contract.md). */
+function variantsOf(media: MediaRecord, type: PostMediaType, baseUrl: string): Record<string, unknown>[] {
+  return videoVariants(media).map((file) => ({
+    bit_rate: type === 'animated_gif' ? 0 : (file.bitRate ?? 0),
+    content_type: file.contentType,
+    url: `${baseUrl}${mediaFolderPath(media, variantName(file))}`,
+  }))
+}
+
+/**
+ * A v2 media object with the requested fields (spec §10.3): `media_key` and `type` always; `url`
+ * for photos; `preview_image_url` and `variants` for videos and animated GIFs once processing made
+ * them; `duration_ms` for videos. Posts and the media lookups both render media here.
+ */
 export function buildMedia(media: MediaRecord, fields: Set<string>, baseUrl: string): Record<string, unknown> {
   const type = postMediaType(media)
   const out: Record<string, unknown> = { media_key: media.mediaKey, type }
-  const width = media.image?.width ?? media.video?.width
-  const height = media.image?.height ?? media.video?.height
-  if (fields.has('url') && type === 'photo') out.url = mediaFileUrl(baseUrl, media)
-  if (fields.has('width') && width !== undefined) out.width = width
-  if (fields.has('height') && height !== undefined) out.height = height
-  if (fields.has('duration_ms') && media.video !== null) out.duration_ms = media.video.durationMs
-  if (fields.has('alt_text') && media.altText !== null) out.alt_text = media.altText
-  if (fields.has('variants') && type !== 'photo') {
-    out.variants = [{ content_type: media.mediaType ?? media.declaredType, url: mediaFileUrl(baseUrl, media) }]
+  const size = dimensions(media)
+  const poster = type === 'photo' ? undefined : posterFile(media)
+  const variants = type === 'photo' ? [] : variantsOf(media, type, baseUrl)
+  if (fields.has('url') && type === 'photo') out.url = `${baseUrl}${photoPath(media)}`
+  if (fields.has('preview_image_url') && poster !== undefined) {
+    out.preview_image_url = `${baseUrl}${mediaFolderPath(media, posterName(poster))}`
   }
+  if (fields.has('width') && size !== undefined) out.width = size.width
+  if (fields.has('height') && size !== undefined) out.height = size.height
+  if (fields.has('duration_ms') && type === 'video' && media.video !== null) out.duration_ms = media.video.durationMs
+  if (fields.has('alt_text') && media.altText !== null) out.alt_text = media.altText
+  if (fields.has('variants') && variants.length > 0) out.variants = variants
   return out
 }
 

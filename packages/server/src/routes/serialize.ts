@@ -10,22 +10,40 @@ import { JsonNumber, toWireJson } from './wire-json.js'
 /** Which fields a response carries: INIT's three, or the full object after FINALIZE. */
 export type UploadPhase = 'init' | 'final'
 
-/** Seconds suggested between STATUS polls while processing runs. */
+/** Seconds suggested between STATUS polls while processing runs: the shortest, and the answer while pending. */
 export const CHECK_AFTER_SECS = 1
+/** The longest `check_after_secs` suggested (the largest X was seen sending). */
+export const MAX_CHECK_AFTER_SECS = 10
 
 /** Seconds until the media (or the upload window) expires, never negative. */
 export function expiresAfterSecs(media: MediaRecord, nowMs: number): number {
   return Math.max(0, Math.ceil((media.expiresAtMs - nowMs) / 1000))
 }
 
-/** `processing_info` of processed media; undefined for media without processing. */
-export function processingInfo(media: MediaRecord): ProcessingInfo | undefined {
+/**
+ * `processing_info` of processed media; undefined for media without processing.
+ *
+ * `check_after_secs` (spec §8.6; X was seen sending 1, 5 and 10) is derived from what remains:
+ * - `pending`: 1. Nothing is known yet, and an idle worker takes a job within its poll interval
+ *   (500 ms; at once in-process), so the next poll usually finds it running.
+ * - `in_progress` at p % (0 < p < 100), `elapsed` seconds after FINALIZE: the rate so far predicts
+ *   `remaining = elapsed × (100 − p) / p`, and the answer is `ceil(remaining)` clamped to 1–10.
+ *   `elapsed` includes time queued, so a job that waited is estimated high; the clamp bounds that.
+ *   At 0 % (or without `nowMs`) nothing predicts the rest: 1.
+ */
+export function processingInfo(media: MediaRecord, nowMs?: number): ProcessingInfo | undefined {
   if (!media.processing) return undefined
   switch (media.state) {
     case 'pending':
       return { state: 'pending', check_after_secs: CHECK_AFTER_SECS }
-    case 'in_progress':
-      return { state: 'in_progress', check_after_secs: CHECK_AFTER_SECS, progress_percent: media.progressPercent ?? 0 }
+    case 'in_progress': {
+      const percent = media.progressPercent ?? 0
+      return {
+        state: 'in_progress',
+        check_after_secs: checkAfterSecs(media, percent, nowMs),
+        progress_percent: percent,
+      }
+    }
     case 'succeeded':
       return { state: 'succeeded', progress_percent: 100 }
     case 'failed':
@@ -37,6 +55,13 @@ export function processingInfo(media: MediaRecord): ProcessingInfo | undefined {
   }
 }
 
+function checkAfterSecs(media: MediaRecord, percent: number, nowMs: number | undefined): number {
+  if (nowMs === undefined || media.finalizedAtMs === null || percent <= 0 || percent >= 100) return CHECK_AFTER_SECS
+  const elapsedSecs = Math.max(0, nowMs - media.finalizedAtMs) / 1000
+  const remainingSecs = (elapsedSecs * (100 - percent)) / percent
+  return Math.min(MAX_CHECK_AFTER_SECS, Math.max(CHECK_AFTER_SECS, Math.ceil(remainingSecs)))
+}
+
 function details(media: MediaRecord, nowMs: number, phase: UploadPhase): Omit<V2MediaUpload, 'id' | 'media_key'> {
   const out: Omit<V2MediaUpload, 'id' | 'media_key'> = {}
   if (phase === 'final' && media.sizeBytes !== null) out.size = media.sizeBytes
@@ -45,7 +70,7 @@ function details(media: MediaRecord, nowMs: number, phase: UploadPhase): Omit<V2
   if (media.image !== null) out.image = { image_type: media.image.type, w: media.image.width, h: media.image.height }
   const type = media.mediaType ?? media.declaredType
   if (kindOfMediaType(type) === 'video' && media.state === 'succeeded') out.video = { video_type: type }
-  const info = processingInfo(media)
+  const info = processingInfo(media, nowMs)
   if (info !== undefined) out.processing_info = info
   return out
 }

@@ -180,13 +180,14 @@ describe('GET /2/tweets?ids=', () => {
 })
 
 describe('a video post read back (case 70)', () => {
-  it('gives duration_ms and one mp4 variant: the original file, as the contract says until transcoding lands', async () => {
+  it('gives duration_ms, the poster and the processed MP4 variants with bit_rate, each served at its URL', async () => {
     const worker = await openRouteHarness({ processing: true })
     try {
       const mediaId = await uploadProcessed(worker, await mp4Bytes({ seconds: 3 }), 'video/mp4', 'tweet_video')
       const post = await postWithMedia(worker, 'clip', [mediaId])
       const fields = 'media.fields=variants,duration_ms,preview_image_url,public_metrics,url,width,height'
       const response = await worker.send('GET', `/2/tweets/${post.id}?expansions=attachments.media_keys&${fields}`)
+      const folder = `http://localhost:80/media/7_${mediaId}`
       expect((response.json() as { includes: unknown }).includes).toEqual({
         media: [
           {
@@ -195,10 +196,19 @@ describe('a video post read back (case 70)', () => {
             width: 64,
             height: 48,
             duration_ms: 3000,
-            variants: [{ content_type: 'video/mp4', url: `http://localhost:80/media/7_${mediaId}.mp4` }],
+            preview_image_url: `${folder}/poster.jpg`,
+            // No HLS playlist: birdhouse makes none (docs/api-contract.md "Media files").
+            variants: [{ bit_rate: expect.any(Number), content_type: 'video/mp4', url: `${folder}/64x48.mp4` }],
           },
         ],
       })
+      for (const [path, type] of [
+        ['64x48.mp4', 'video/mp4'],
+        ['poster.jpg', 'image/jpeg'],
+      ]) {
+        const file = await worker.app.inject({ url: `/media/7_${mediaId}/${path}` })
+        expect([file.statusCode, mediaTypeOf(file)]).toEqual([200, type])
+      }
     } finally {
       await worker.close()
     }

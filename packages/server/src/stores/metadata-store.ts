@@ -37,6 +37,27 @@ export interface ImageFacts {
   height: number
 }
 
+/** One file processing produced: a video variant, the poster frame, or a served photo size. */
+export interface MediaFile {
+  role: 'variant' | 'poster' | 'orig' | 'large' | 'medium' | 'small' | 'thumb'
+  contentType: string
+  width: number
+  height: number
+  /** Video bit rate in bits/s (0 for an animated GIF's MP4, as X reports it); null for images. */
+  bitRate: number | null
+  sizeBytes: number
+  blobKey: string
+}
+
+/** A subtitle track linked to a video. */
+export interface SubtitleTrack {
+  /** Two upper-case letters (`EN`). */
+  languageCode: string
+  displayName: string
+  /** Media id of the uploaded SRT/VTT file. */
+  subtitleMediaId: string
+}
+
 /** Facts of a video, read by processing. */
 export interface VideoFacts {
   width: number
@@ -82,6 +103,10 @@ export interface MediaRecord {
   pinned: boolean
   /** Facts of a processed video, or null. */
   video: VideoFacts | null
+  /** Files processing produced ([] until then); served instead of the original. */
+  files: MediaFile[]
+  /** Subtitle tracks linked to this video, one per language. */
+  subtitles: SubtitleTrack[]
   /** Incremented by every `putSegment`; FINALIZE compares it to detect a concurrent APPEND. */
   segmentsVersion: number
   createdAtMs: number
@@ -112,6 +137,8 @@ export interface FinalizeChange {
   mediaType: MediaType
   sizeBytes: number
   image: ImageFacts | null
+  /** Files produced at FINALIZE (image sizes); [] when processing comes later. */
+  files: MediaFile[]
   finalizedAtMs: number
   expiresAtMs: number
 }
@@ -125,6 +152,8 @@ export interface ProcessingChange {
   expiresAtMs?: number
   /** Video facts learnt by processing (kept when absent). */
   video?: VideoFacts
+  /** Files processing produced (kept when absent). */
+  files?: MediaFile[]
 }
 
 /** A post. */
@@ -196,6 +225,17 @@ export interface MetadataStore {
 
   /** Records processing progress; resolves false when the media is gone or already terminal. */
   updateProcessing(id: string, change: ProcessingChange): Promise<boolean>
+
+  /**
+   * Deletes the segment rows of media whose processing ended (`succeeded` or `failed`) and resolves
+   * to their blob keys, for the caller to delete; [] otherwise. The processed files replace them.
+   */
+  releaseSegments(mediaId: string): Promise<string[]>
+
+  /** Links a subtitle track to a video, replacing the track of the same language; false when the video does not exist. */
+  putSubtitle(videoId: string, track: SubtitleTrack): Promise<boolean>
+  /** Unlinks the track of a language; false when there was none. */
+  deleteSubtitle(videoId: string, languageCode: string): Promise<boolean>
 
   /** Sets or clears (null) a media's alt text; false when the media does not exist. */
   setAltText(mediaId: string, altText: string | null): Promise<boolean>

@@ -148,6 +148,8 @@ export function fabricatedMedia(overrides: Partial<MediaRecord> = {}): MediaReco
     mediaType: 'image/png',
     category: 'tweet_image',
     totalBytes: 100,
+    files: [],
+    subtitles: [],
     additionalOwners: [],
     shared: false,
     state: 'succeeded',

@@ -1,16 +1,23 @@
 /**
  * Takes `process-media` jobs from the durable queue in the metadata store and runs them: the
- * upload moves `pending` → `in_progress` → `succeeded` | `failed`. A job is leased, and the lease is
- * renewed while it runs; if the process dies, the lease runs out and any node takes the job again.
- * A job that keeps crashing its worker is failed after `maxAttempts` with X's InternalError.
+ * upload moves `pending` → `in_progress` → `succeeded` | `failed` (`process-job.ts` does one job).
+ *
+ * Leases: a claimed job is leased for `leaseMs` and renewed every third of it while it runs. If the
+ * process dies, the lease runs out and any worker on any node takes the job again (attempts + 1).
+ * A worker that finds it lost a lease kills its ffmpeg at once. Retries: a failure on our side
+ * (disk, binaries, the database) shortens the lease to `retryDelayMs`, so the job is taken again
+ * then; after `maxAttempts` claims the media fails with X's InternalError. `stop()` kills running
+ * ffmpeg processes and ends their leases at once, so another worker carries on without waiting.
  */
 import { randomBytes } from 'node:crypto'
-import { CATEGORY_LIMITS, defaultCategoryForKind, kindOfMediaType, type LimitsProfile } from '@birdhouse/protocol'
+import type { LimitsProfile } from '@birdhouse/protocol'
 import type { Clock } from '../clock.js'
 import { type Logger, silentLogger } from '../logger.js'
+import type { MediaTools } from '../processing/binaries.js'
 import type { BlobStore } from '../stores/blob-store.js'
-import type { JobRecord, MediaRecord, MetadataStore, ProcessingFailure } from '../stores/metadata-store.js'
-import { validateMedia } from './validate-media.js'
+import type { JobRecord, MetadataStore } from '../stores/metadata-store.js'
+import { failJob, JobAbort, runProcessingJob } from './process-job.js'
+import { sweepWorkDirs } from './work-dir.js'
 
 /** Settings of a worker. */
 export interface ProcessingWorkerOptions {
@@ -18,8 +25,10 @@ export interface ProcessingWorkerOptions {
   blobs: BlobStore
   clock: Clock
   limits: LimitsProfile
-  /** Resolves the ffprobe binary (lazily, on the first video). */
-  ffprobePath: () => Promise<string>
+  /** Resolves ffprobe and ffmpeg (lazily, on the first job). */
+  mediaTools: () => Promise<Pick<MediaTools, 'ffprobePath' | 'ffmpegPath'>>
+  /** Directory of the jobs' work directories (`<dataDir>/work`). */
+  workDir: string
   logger?: Logger
   /** Idle poll interval, ms (default 500). */
   pollMs?: number
@@ -27,9 +36,11 @@ export interface ProcessingWorkerOptions {
   leaseMs?: number
   /** Claims before a job is failed for good (default 3). */
   maxAttempts?: number
+  /** Wait before a job that failed on our side is taken again, ms (default 10 000, at most `leaseMs`). */
+  retryDelayMs?: number
+  /** Least time between two small progress writes, ms (default 500). */
+  progressIntervalMs?: number
 }
-
-const INTERNAL_FAILURE: ProcessingFailure = { code: 2, name: 'InternalError', message: 'Internal error' }
 
 /** Runs processing jobs in this process. */
 export class ProcessingWorker {
@@ -38,14 +49,27 @@ export class ProcessingWorker {
   #loops: Promise<void>[] = []
   #stopping = false
   #wakers = new Set<() => void>()
+  #running = new Set<AbortController>()
 
   constructor(options: ProcessingWorkerOptions) {
-    this.#o = { logger: silentLogger, pollMs: 500, leaseMs: 60_000, maxAttempts: 3, ...options }
+    this.#o = {
+      logger: silentLogger,
+      pollMs: 500,
+      leaseMs: 60_000,
+      maxAttempts: 3,
+      retryDelayMs: 10_000,
+      progressIntervalMs: 500,
+      ...options,
+    }
   }
 
-  /** Starts `concurrency` loops. */
+  /** Starts `concurrency` loops (after sweeping work directories older than a day). */
   start(concurrency: number): void {
-    for (let i = 0; i < concurrency; i++) this.#loops.push(this.#loop())
+    this.#stopping = false
+    const swept = sweepWorkDirs(this.#o.workDir, this.#o.clock.now()).catch((error: unknown) => {
+      this.#o.logger.warn({ err: error }, 'work directory sweep failed')
+    })
+    for (let i = 0; i < concurrency; i++) this.#loops.push(swept.then(() => this.#loop()))
   }
 
   /** Makes idle loops poll now (after a local FINALIZE queued a job). */
@@ -53,9 +77,10 @@ export class ProcessingWorker {
     for (const wake of this.#wakers) wake()
   }
 
-  /** Stops polling and waits for running jobs to end. */
+  /** Stops polling, kills running ffmpeg processes, hands their jobs back and waits for the loops to end. */
   async stop(): Promise<void> {
     this.#stopping = true
+    for (const controller of this.#running) controller.abort(new JobAbort('stopped'))
     this.wake()
     await Promise.all(this.#loops)
     this.#loops = []
@@ -65,20 +90,65 @@ export class ProcessingWorker {
   async runOnce(): Promise<boolean> {
     const job = await this.#o.store.claimJob(this.id, this.#o.clock.now(), this.#o.leaseMs)
     if (job === undefined) return false
-    const renew = setInterval(() => {
-      void this.#o.store
-        .renewJobLease(job.id, this.id, this.#o.clock.now() + this.#o.leaseMs)
-        .catch((error: unknown) => this.#o.logger.warn({ err: error, jobId: job.id }, 'lease renewal failed'))
-    }, this.#o.leaseMs / 3)
+    if (this.#stopping) {
+      // Claimed while stopping: hand it straight back rather than start what `stop()` would kill.
+      await this.#o.store.renewJobLease(job.id, this.id, this.#o.clock.now())
+      return true
+    }
+    const controller = new AbortController()
+    this.#running.add(controller)
+    const renew = setInterval(() => this.#renew(job, controller), this.#o.leaseMs / 3)
     try {
-      await this.#run(job)
+      const holdLease = () => this.#holdLease(job)
+      await runProcessingJob(job, { ...this.#o, workerId: this.id, signal: controller.signal, holdLease })
     } catch (error) {
-      this.#o.logger.error({ err: error, jobId: job.id, mediaId: job.mediaId }, 'processing job crashed')
-      if (job.attempts >= this.#o.maxAttempts) await this.#fail(job, INTERNAL_FAILURE, String(error))
+      await this.#afterError(job, error, controller.signal).catch((cleanupError: unknown) => {
+        this.#o.logger.error({ err: cleanupError, jobId: job.id }, 'could not hand a failed job back')
+      })
     } finally {
       clearInterval(renew)
+      this.#running.delete(controller)
     }
     return true
+  }
+
+  async #holdLease(job: JobRecord): Promise<void> {
+    const held = await this.#o.store.renewJobLease(job.id, this.id, this.#o.clock.now() + this.#o.leaseMs)
+    if (!held) throw new JobAbort('lease-lost')
+  }
+
+  #renew(job: JobRecord, controller: AbortController): void {
+    this.#o.store.renewJobLease(job.id, this.id, this.#o.clock.now() + this.#o.leaseMs).then(
+      (held) => {
+        if (!held && !controller.signal.aborted) {
+          this.#o.logger.warn({ jobId: job.id, mediaId: job.mediaId }, 'lost the lease of a running job')
+          controller.abort(new JobAbort('lease-lost'))
+        }
+      },
+      (error: unknown) => this.#o.logger.warn({ err: error, jobId: job.id }, 'lease renewal failed'),
+    )
+  }
+
+  /** Hands a job back: at once when stopping, after `retryDelayMs` for our own failures, or fails it for good. */
+  async #afterError(job: JobRecord, error: unknown, signal: AbortSignal): Promise<void> {
+    const now = this.#o.clock.now()
+    const log = { jobId: job.id, mediaId: job.mediaId, attempt: job.attempts }
+    const interrupted = error instanceof JobAbort ? error : signal.aborted ? signal.reason : undefined
+    if (interrupted !== undefined) {
+      const why = interrupted instanceof JobAbort ? interrupted.why : 'aborted'
+      this.#o.logger.info({ ...log, why }, 'processing job interrupted')
+      if (why !== 'lease-lost') await this.#o.store.renewJobLease(job.id, this.id, now)
+      return
+    }
+    this.#o.logger.error({ ...log, err: error }, 'processing job failed on our side')
+    if (job.attempts < this.#o.maxAttempts) {
+      const delayMs = Math.min(this.#o.retryDelayMs, this.#o.leaseMs)
+      await this.#o.store.renewJobLease(job.id, this.id, now + delayMs)
+      return
+    }
+    // Only the holder may fail the media: a worker that lost the job leaves it to the new holder.
+    await this.#holdLease(job)
+    await failJob(job, { ...this.#o, workerId: this.id }, String(error))
   }
 
   async #loop(): Promise<void> {
@@ -102,42 +172,4 @@ export class ProcessingWorker {
       this.#wakers.add(done)
     })
   }
-
-  async #run(job: JobRecord): Promise<void> {
-    const media = await this.#o.store.getMedia(job.mediaId)
-    if (media === undefined || (media.state !== 'pending' && media.state !== 'in_progress')) {
-      await this.#o.store.finishJob(job.id, this.id, 'done', null)
-      return
-    }
-    await this.#o.store.updateProcessing(media.id, { state: 'in_progress', progressPercent: 10, error: null })
-    const { failure, video } = await validateMedia(media, {
-      blobs: this.#o.blobs,
-      segments: await this.#o.store.listSegments(media.id),
-      limits: CATEGORY_LIMITS[this.#o.limits][categoryOf(media)],
-      ffprobePath: this.#o.ffprobePath,
-      logger: this.#o.logger,
-    })
-    if (failure !== undefined) {
-      await this.#fail(job, failure, null)
-      return
-    }
-    await this.#o.store.updateProcessing(media.id, {
-      state: 'succeeded',
-      progressPercent: 100,
-      error: null,
-      ...(video === undefined ? {} : { video }),
-    })
-    await this.#o.store.finishJob(job.id, this.id, 'done', null)
-    this.#o.logger.info({ mediaId: media.id }, 'processing succeeded')
-  }
-
-  async #fail(job: JobRecord, failure: ProcessingFailure, detail: string | null): Promise<void> {
-    await this.#o.store.updateProcessing(job.mediaId, { state: 'failed', progressPercent: 100, error: failure })
-    await this.#o.store.finishJob(job.id, this.id, detail === null ? 'done' : 'failed', detail)
-    this.#o.logger.info({ mediaId: job.mediaId, failure }, 'processing failed')
-  }
-}
-
-function categoryOf(media: MediaRecord) {
-  return media.category ?? defaultCategoryForKind(kindOfMediaType(media.mediaType ?? media.declaredType))
 }

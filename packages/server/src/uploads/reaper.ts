@@ -62,6 +62,8 @@ export class Reaper {
       for (const media of batch) {
         if ((await this.#store.expireMedia(media.id, now)) === null) continue
         await this.#blobs.removePrefix(`uploads/${media.id}/`)
+        // Served files (photo sizes made at FINALIZE, processing output) go with the upload.
+        await this.#blobs.removePrefix(`media/${media.id}/`)
         expiredMedia += 1
       }
       if (batch.length < BATCH) break

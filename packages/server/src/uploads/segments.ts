@@ -43,3 +43,10 @@ export async function readHead(
   }
   return Buffer.concat(chunks).subarray(0, maxBytes)
 }
+
+/** Reads the concatenated segments into one buffer: for small uploads only (images, subtitles). */
+export async function readSegmentsWhole(blobs: BlobStore, segments: readonly SegmentRecord[]): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of readSegments(blobs, segments)) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

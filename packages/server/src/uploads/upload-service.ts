@@ -6,15 +6,19 @@
  * Concurrency: APPENDs may race each other and FINALIZE. `putSegment` is atomic and refuses once the
  * upload left `uploading`; FINALIZE verifies the segments it read and commits only if no APPEND
  * happened in between (`segmentsVersion` compare-and-set), retrying otherwise.
+ *
+ * Photos are finished at FINALIZE, as X answers them: their served files are built and stored
+ * before the commit (`image-finalize.ts`), and an attempt that does not commit removes its own.
  */
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import {
   buildMediaKey,
   CATEGORY_LIMITS,
   defaultCategoryForKind,
   isAsyncProcessed,
-  kindOfCategory,
   kindOfMediaType,
   type LimitsProfile,
   MAX_TOTAL_BYTES,
@@ -25,12 +29,13 @@ import {
   sniffMediaType,
 } from '@birdhouse/protocol'
 import type { Clock } from '../clock.js'
-import { ApiError, isApiError } from '../errors.js'
+import { ApiError } from '../errors.js'
 import { type Logger, silentLogger } from '../logger.js'
-import { inspectImage } from '../processing/image.js'
 import type { BlobStore } from '../stores/blob-store.js'
-import type { ImageFacts, MediaRecord, MetadataStore } from '../stores/metadata-store.js'
-import { assertSegmentsComplete, readHead, readSegments } from './segments.js'
+import type { MediaRecord, MetadataStore } from '../stores/metadata-store.js'
+import { hasServedFiles, type StoredImageFiles, storeImageFiles } from './image-finalize.js'
+import { inspectUpload, isCompatible, type UploadInspection } from './inspect-upload.js'
+import { assertSegmentsComplete, readHead } from './segments.js'
 import type { SnowflakeGenerator } from './snowflake.js'
 
 /** Seconds an `amplify_video` upload may take (X answers INIT with 1295999). */
@@ -48,6 +53,8 @@ export interface UploadServiceOptions {
   uploadExpiresSecs: number
   mediaExpiresSecs: number
   logger?: Logger
+  /** Scratch space for files made at FINALIZE (image sizes); default `<os tmpdir>/birdhouse-work`. */
+  workDir?: string
   /** Called after FINALIZE queued processing (wakes the local worker). */
   onJobQueued?: () => void
 }
@@ -83,7 +90,7 @@ export class UploadService {
   readonly #o: Required<Omit<UploadServiceOptions, 'onJobQueued'>> & Pick<UploadServiceOptions, 'onJobQueued'>
 
   constructor(options: UploadServiceOptions) {
-    this.#o = { logger: silentLogger, ...options }
+    this.#o = { logger: silentLogger, workDir: join(tmpdir(), 'birdhouse-work'), ...options }
   }
 
   /** Largest segment an APPEND may carry, bytes. */
@@ -147,6 +154,8 @@ export class UploadService {
         altText: null,
         pinned: false,
         video: null,
+        files: [],
+        subtitles: [],
         segmentsVersion: 0,
         createdAtMs: now,
         finalizedAtMs: null,
@@ -191,7 +200,7 @@ export class UploadService {
       if (media.state !== 'uploading') return media
       const segments = await this.#o.store.listSegments(mediaId)
       assertSegmentsComplete(segments, media.totalBytes)
-      const inspected = await this.#inspect(media, segments).catch(async (error: unknown) => {
+      const inspected = await inspectUpload(media, segments, this.#o.blobs).catch(async (error: unknown) => {
         // A concurrent APPEND may have replaced (and deleted) a segment being read: start over.
         if (await this.#changedSince(media)) return undefined
         throw error
@@ -200,12 +209,14 @@ export class UploadService {
       const now = this.#o.clock.now()
       const processing = isAsyncProcessed(inspected.kind, media.category ?? undefined)
       const job = processing ? { id: this.#o.ids.next(), kind: 'process-media' as const, mediaId, runAtMs: now } : null
+      const stored = processing ? null : await this.#storeServedFiles(mediaId, inspected)
       const change = {
         state: processing ? ('pending' as const) : ('succeeded' as const),
         processing,
         mediaType: inspected.type,
         sizeBytes: media.totalBytes,
         image: inspected.image,
+        files: stored?.files ?? [],
         finalizedAtMs: now,
         expiresAtMs: now + this.#o.mediaExpiresSecs * 1000,
       }
@@ -217,6 +228,8 @@ export class UploadService {
         )
         return { ...media, ...change }
       }
+      // Not committed (a concurrent APPEND or FINALIZE won): this attempt's files are nobody's.
+      if (stored !== null) await this.#o.blobs.removePrefix(stored.prefix)
     }
     throw new ApiError('SERVICE_UNAVAILABLE', { message: 'Upload is changing too fast to finalize; retry.' })
   }
@@ -271,26 +284,14 @@ export class UploadService {
     return media
   }
 
-  async #inspect(
-    media: MediaRecord,
-    segments: Awaited<ReturnType<MetadataStore['listSegments']>>,
-  ): Promise<{ type: MediaType; kind: MediaKind; image: ImageFacts | null }> {
-    const sniffed = sniffMediaType(await readHead(this.#o.blobs, segments, SNIFF_BYTES))
-    if (
-      sniffed === undefined ||
-      !isCompatible(kindOfMediaType(media.declaredType), kindOfMediaType(sniffed), media.category)
-    ) {
-      throw new ApiError('MEDIA_TYPE_UNRECOGNIZED')
-    }
-    const kind = kindOfMediaType(sniffed)
-    if (kind !== 'image' && kind !== 'gif') return { type: sniffed, kind, image: null }
-    try {
-      const facts = await inspectImage(readSegments(this.#o.blobs, segments), sniffed)
-      return { type: facts.type, kind, image: { type: facts.type, width: facts.width, height: facts.height } }
-    } catch (error) {
-      if (isApiError(error)) throw error
-      throw new ApiError('MEDIA_TYPE_UNRECOGNIZED', { cause: error })
-    }
+  /** Builds and stores the served files of a synchronously finalized image (X's sizes, EXIF stripped). */
+  async #storeServedFiles(mediaId: string, inspected: UploadInspection): Promise<StoredImageFiles | null> {
+    if (inspected.imageBytes === null || !hasServedFiles(inspected.type)) return null
+    return await storeImageFiles(mediaId, inspected.imageBytes, {
+      blobs: this.#o.blobs,
+      workDir: this.#o.workDir,
+      logger: this.#o.logger,
+    })
   }
 
   async #changedSince(media: MediaRecord): Promise<boolean> {
@@ -304,14 +305,4 @@ export class UploadService {
       if (!referenced.has(key)) await this.#o.blobs.remove(key)
     }
   }
-}
-
-/** Whether bytes of `sniffed` kind may complete an upload declared as `declared` in `category`. */
-function isCompatible(declared: MediaKind, sniffed: MediaKind, category: MediaCategory | null): boolean {
-  const imageLike = (kind: MediaKind) => kind === 'image' || kind === 'gif'
-  const kindsAgree = declared === sniffed || (imageLike(declared) && imageLike(sniffed))
-  if (!kindsAgree) return false
-  if (category === null) return true
-  const wanted = kindOfCategory(category)
-  return wanted === 'image' ? imageLike(sniffed) : wanted === sniffed
 }

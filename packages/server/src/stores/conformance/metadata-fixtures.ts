@@ -35,7 +35,7 @@ export function newUser(overrides: Partial<UserRecord> = {}): UserRecord {
   return { id, handle: `user_${id}`, name: 'Zoë 鳥の家 🐦', createdAtMs: T0, ...overrides }
 }
 
-/** An upload in state `uploading` with every optional field null. */
+/** An upload in state `uploading` with every optional field null and no files or subtitles. */
 export function newMedia(overrides: Partial<MediaRecord> = {}): MediaRecord {
   const id = overrides.id ?? nextId()
   return {
@@ -57,6 +57,8 @@ export function newMedia(overrides: Partial<MediaRecord> = {}): MediaRecord {
     altText: null,
     pinned: false,
     video: null,
+    files: [],
+    subtitles: [],
     segmentsVersion: 0,
     createdAtMs: T0,
     finalizedAtMs: null,
@@ -81,6 +83,7 @@ export function finalizeChange(overrides: Partial<FinalizeChange> = {}): Finaliz
     mediaType: 'video/mp4',
     sizeBytes: 2 ** 32 + 5,
     image: null,
+    files: [],
     finalizedAtMs: T0 + 1000,
     expiresAtMs: T0 + 2 * 86_400_000,
     ...overrides,

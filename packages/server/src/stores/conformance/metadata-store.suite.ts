@@ -5,6 +5,7 @@
  * describes.
  */
 import type { MetadataStore } from '../metadata-store.js'
+import { fileTests } from './metadata-files.suite.js'
 import { jobTests } from './metadata-jobs.suite.js'
 import { lifecycleTests } from './metadata-lifecycle.suite.js'
 import { postReadTests } from './metadata-post-reads.suite.js'
@@ -31,6 +32,7 @@ export function describeMetadataStore(
     recordTests(context)
     segmentTests(context)
     lifecycleTests(context)
+    fileTests(context)
     jobTests(context)
     postTests(context)
     postReadTests(context)

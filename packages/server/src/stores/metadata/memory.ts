@@ -1,9 +1,9 @@
 /**
  * In-process `MetadataStore` and `AuthStore` for route tests (the job queue is in `memory-jobs.ts`,
- * the auth records in `memory-auth.ts`). It passes the same conformance suite as SQLite and
- * PostgreSQL, so tests that use it exercise the real contract; it keeps nothing across restarts.
+ * the segments in `memory-segments.ts`, the auth records in `memory-auth.ts`). It passes the same
+ * conformance suite as SQLite and PostgreSQL, so tests that use it exercise the real contract; it
+ * keeps nothing across restarts.
  */
-import { ApiError } from '../../errors.js'
 import type {
   AppRecord,
   AuthorizationCodeRecord,
@@ -22,12 +22,15 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
+  SubtitleTrack,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
 import { MemoryAuthTables } from './memory-auth.js'
 import { MemoryJobQueue } from './memory-jobs.js'
+import { MemorySegments } from './memory-segments.js'
 import { compareIds, isAttachable } from './post-rules.js'
+import { normalizedTracks } from './subtitle-rules.js'
 
 const clone = <T>(value: T): T => structuredClone(value)
 
@@ -36,7 +39,7 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
   #users = new Map<string, UserRecord>()
   readonly #auth = new MemoryAuthTables()
   #media = new Map<string, MediaRecord>()
-  #segments = new Map<string, Map<number, SegmentRecord>>()
+  readonly #segments = new MemorySegments()
   readonly #jobs = new MemoryJobQueue()
   #tweets = new Map<string, TweetRecord>()
 
@@ -61,8 +64,9 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
 
   async createMedia(media: MediaRecord): Promise<boolean> {
     if (this.#media.has(media.id)) return false
-    this.#media.set(media.id, clone(media))
-    this.#segments.set(media.id, new Map())
+    const stored = clone(media)
+    stored.subtitles = normalizedTracks(stored.subtitles)
+    this.#media.set(media.id, stored)
     return true
   }
 
@@ -71,28 +75,11 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
   }
 
   async putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult> {
-    const media = this.#media.get(mediaId)
-    if (media === undefined) throw new ApiError('MEDIA_NOT_FOUND', { params: { mediaId } })
-    if (media.state === 'expired') throw new ApiError('MEDIA_EXPIRED', { params: { mediaId } })
-    if (media.state !== 'uploading') throw new ApiError('UPLOAD_ALREADY_FINALIZED', { params: { mediaId } })
-    const segments = this.#segments.get(mediaId) ?? new Map<number, SegmentRecord>()
-    let others = 0
-    for (const s of segments.values()) if (s.index !== segment.index) others += s.sizeBytes
-    if (others + segment.sizeBytes > maxTotalBytes) {
-      throw new ApiError('MEDIA_TOO_LARGE', {
-        params: { maxBytes: maxTotalBytes, category: media.category ?? 'none' },
-      })
-    }
-    const replaced = segments.get(segment.index)
-    segments.set(segment.index, clone(segment))
-    this.#segments.set(mediaId, segments)
-    media.segmentsVersion += 1
-    return { replacedBlobKey: replaced?.blobKey ?? null }
+    return this.#segments.put(mediaId, this.#media.get(mediaId), segment, maxTotalBytes)
   }
 
   async listSegments(mediaId: string): Promise<SegmentRecord[]> {
-    const segments = [...(this.#segments.get(mediaId)?.values() ?? [])]
-    return clone(segments.sort((a, b) => a.index - b.index))
+    return this.#segments.list(mediaId)
   }
 
   async finalizeMedia(
@@ -116,6 +103,26 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
     media.error = clone(change.error)
     if (change.expiresAtMs !== undefined) media.expiresAtMs = change.expiresAtMs
     if (change.video !== undefined) media.video = clone(change.video)
+    if (change.files !== undefined) media.files = clone(change.files)
+    return true
+  }
+
+  async releaseSegments(mediaId: string): Promise<string[]> {
+    const state = this.#media.get(mediaId)?.state
+    return state === 'succeeded' || state === 'failed' ? this.#segments.take(mediaId) : []
+  }
+
+  async putSubtitle(videoId: string, track: SubtitleTrack): Promise<boolean> {
+    const media = this.#media.get(videoId)
+    if (media === undefined) return false
+    media.subtitles = normalizedTracks([...media.subtitles, clone(track)])
+    return true
+  }
+
+  async deleteSubtitle(videoId: string, languageCode: string): Promise<boolean> {
+    const media = this.#media.get(videoId)
+    if (media === undefined || !media.subtitles.some((t) => t.languageCode === languageCode)) return false
+    media.subtitles = media.subtitles.filter((t) => t.languageCode !== languageCode)
     return true
   }
 
@@ -173,9 +180,7 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
     const media = this.#media.get(id)
     if (media === undefined || media.state === 'expired' || media.pinned || media.expiresAtMs > nowMs) return null
     media.state = 'expired'
-    const keys = [...(this.#segments.get(id)?.values() ?? [])].map((s) => s.blobKey)
-    this.#segments.set(id, new Map())
-    return keys
+    return this.#segments.take(id)
   }
 
   async claimJob(workerId: string, nowMs: number, leaseMs: number): Promise<JobRecord | undefined> {

@@ -9,6 +9,7 @@
  * milliseconds since the epoch and byte counts are 64-bit integers; ids are text (19-digit
  * snowflakes do not fit a JS number). List-valued and structured fields are JSON text.
  */
+import { filesSchema } from './migration-4-files.js'
 
 /** One schema change, in both dialects. */
 export interface Migration {
@@ -270,6 +271,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'auth: apps, passwords, codes, refresh and OAuth 1.0a tokens, nonces, counters',
     sqlite: authSchema('sqlite'),
     postgres: authSchema('postgres'),
+  },
+  {
+    version: 4,
+    name: 'processed media files and subtitle tracks',
+    sqlite: filesSchema('sqlite'),
+    postgres: filesSchema('postgres'),
   },
 ]
 

@@ -12,6 +12,7 @@
  */
 import type { TweetRecord } from '../metadata-store.js'
 import { allAttachable } from './post-rules.js'
+import { MEDIA_SELECT } from './postgres-media.js'
 import type { PgQuery } from './postgres-pool.js'
 import { mediaFromRow, tweetFromRow } from './sql-rows.js'
 
@@ -27,7 +28,9 @@ const LIST_USER_TWEETS = `${TWEET_SELECT}
 
 /** Inserts `tweet` and pins its media if every one is attachable at `nowMs`; false otherwise. Call inside a transaction. */
 export async function insertTweet(query: PgQuery, tweet: TweetRecord, nowMs: number): Promise<boolean> {
-  const found = await query('SELECT * FROM media WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [tweet.mediaIds])
+  const found = await query(`${MEDIA_SELECT} WHERE m.id = ANY($1::text[]) ORDER BY m.id FOR UPDATE OF m`, [
+    tweet.mediaIds,
+  ])
   if (!allAttachable(tweet.mediaIds, found.map(mediaFromRow), nowMs)) return false
   const inserted = await query(
     `INSERT INTO tweets (id, author_id, text, tagged_user_ids, created_at_ms) VALUES ($1, $2, $3, $4, $5)

@@ -5,14 +5,29 @@ import { describeAuthStore } from '../conformance/auth-store.suite.js'
 import { newMedia, T0 } from '../conformance/metadata-fixtures.js'
 import { describeMetadataStore } from '../conformance/metadata-store.suite.js'
 import { expectBatchedPruning } from './auth-pruning-check.js'
+import { legacyMediaInsert, legacyMediaValues } from './legacy-media-rows.js'
 import { MIGRATIONS } from './migrations.js'
 import { PostgresMetadataStore } from './postgres.js'
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './postgres-test-db.js'
-import { version1MediaInsert, version1MediaValues } from './version-1-media.js'
 import { UPGRADED_TOKENS, version2TokenInsert, version2TokenValues } from './version-2-tokens.js'
+import { expectVersion3MediaUpgraded, seedVersion3Media } from './version-3-upgrade-check.js'
 
 const unavailable = await postgresUnavailableReason()
 if (unavailable !== undefined && process.env.CI) throw new Error(`${unavailable} (required in CI)`)
+
+/** Connects to `url` and applies migrations up to `version`; the caller ends the client. */
+async function databaseAtVersion(url: string, version: number): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
+  )
+  for (const migration of MIGRATIONS.slice(0, version)) {
+    await client.query(migration.postgres)
+    await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [migration.version, migration.name])
+  }
+  return client
+}
 
 if (unavailable === undefined) {
   let database: TestDatabase
@@ -65,16 +80,10 @@ if (unavailable === undefined) {
       const fresh = await createTestDatabase()
       try {
         const media = newMedia()
-        const client = new pg.Client({ connectionString: fresh.url })
-        await client.connect()
-        await client.query(MIGRATIONS[0]?.postgres ?? '')
+        const client = await databaseAtVersion(fresh.url, 1)
         await client.query(
-          'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
-        )
-        await client.query(`INSERT INTO schema_migrations VALUES (1, 'initial schema', 0)`)
-        await client.query(
-          version1MediaInsert((i) => `$${i}`),
-          version1MediaValues(media),
+          legacyMediaInsert(1, (i) => `$${i}`),
+          legacyMediaValues(1, media),
         )
         await client.end()
         const store = await PostgresMetadataStore.open({ url: fresh.url })
@@ -89,15 +98,7 @@ if (unavailable === undefined) {
     it('upgrades a version-2 database, turning its tokens into user tokens with no app, family or revocation', async () => {
       const fresh = await createTestDatabase()
       try {
-        const client = new pg.Client({ connectionString: fresh.url })
-        await client.connect()
-        await client.query(
-          'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
-        )
-        for (const migration of MIGRATIONS.slice(0, 2)) {
-          await client.query(migration.postgres)
-          await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [migration.version, migration.name])
-        }
+        const client = await databaseAtVersion(fresh.url, 2)
         for (const token of UPGRADED_TOKENS) {
           await client.query(
             version2TokenInsert((i) => `$${i}`),
@@ -112,6 +113,25 @@ if (unavailable === undefined) {
         const appOnly = newAccessToken({ kind: 'app', userId: null })
         await store.createToken(appOnly)
         expect(await store.getToken(appOnly.tokenHash)).toEqual(appOnly)
+        await store.close()
+      } finally {
+        await fresh.drop()
+      }
+    })
+
+    it('upgrades a version-3 database, giving its media no files or subtitles and storing both afterwards', async () => {
+      const fresh = await createTestDatabase()
+      try {
+        const client = await databaseAtVersion(fresh.url, 3)
+        const seeded = await seedVersion3Media({
+          run: async (sql, values) => {
+            await client.query(sql, values)
+          },
+          placeholder: (i) => `$${i}`,
+        })
+        await client.end()
+        const store = await PostgresMetadataStore.open({ url: fresh.url })
+        await expectVersion3MediaUpgraded(store, seeded)
         await store.close()
       } finally {
         await fresh.drop()

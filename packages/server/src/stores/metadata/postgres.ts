@@ -3,9 +3,9 @@
  * nodes sharing one database.
  *
  * Read-check-write methods run in a transaction that first locks the rows they check, so they are
- * atomic across nodes. The upload transactions live in `postgres-uploads.ts`, the job queue in
- * `postgres-jobs.ts`, posts in `postgres-posts.ts` and the `AuthStore` queries in
- * `postgres-auth.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
+ * atomic across nodes. Media rows with their subtitle tracks live in `postgres-media.ts`, the upload
+ * transactions in `postgres-uploads.ts`, the job queue in `postgres-jobs.ts`, posts in
+ * `postgres-posts.ts` and the `AuthStore` queries in `postgres-auth.ts`. 64-bit columns come back as strings and are parsed to numbers (byte counts and
  * ms times stay below 2^53); ids stay text.
  */
 import type pg from 'pg'
@@ -27,22 +27,20 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
+  SubtitleTrack,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
 import * as auth from './postgres-auth.js'
 import { claimJob, finishJob, listJobs, renewJobLease } from './postgres-jobs.js'
+import * as media from './postgres-media.js'
 import { inTransaction, openPostgresPool, type PgQuery, type PostgresPoolOptions, runQuery } from './postgres-pool.js'
 import { deleteTweet, getTweet, getTweets, insertTweet, listUserTweets } from './postgres-posts.js'
 import * as uploads from './postgres-uploads.js'
-import { MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, userFromRow } from './sql-rows.js'
+import { mediaFromRow, segmentFromRow, userFromRow } from './sql-rows.js'
 
 /** Options of `PostgresMetadataStore.open`: the connection string, pool size and logger. */
 export type PostgresMetadataStoreOptions = PostgresPoolOptions
-
-const MEDIA_INSERT = `INSERT INTO media (${MEDIA_COLUMNS.join(', ')})
-  VALUES (${MEDIA_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
-  ON CONFLICT DO NOTHING RETURNING id`
 
 /** A `MetadataStore` and `AuthStore` in a PostgreSQL database. */
 export class PostgresMetadataStore implements MetadataStore, AuthStore {
@@ -77,13 +75,12 @@ export class PostgresMetadataStore implements MetadataStore, AuthStore {
     return row && userFromRow(row)
   }
 
-  async createMedia(media: MediaRecord): Promise<boolean> {
-    return (await this.#query(MEDIA_INSERT, mediaValues(media))).length === 1
+  async createMedia(record: MediaRecord): Promise<boolean> {
+    return media.insertMedia(this.#query, record)
   }
 
   async getMedia(id: string): Promise<MediaRecord | undefined> {
-    const [row] = await this.#query('SELECT * FROM media WHERE id = $1', [id])
-    return row && mediaFromRow(row)
+    return media.getMedia(this.#query, id)
   }
 
   async putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult> {
@@ -105,20 +102,19 @@ export class PostgresMetadataStore implements MetadataStore, AuthStore {
   }
 
   async updateProcessing(id: string, change: ProcessingChange): Promise<boolean> {
-    const rows = await this.#query(
-      `UPDATE media SET state = $2, progress_percent = $3, error = $4,
-         expires_at_ms = COALESCE($5::bigint, expires_at_ms), video = COALESCE($6::text, video)
-       WHERE id = $1 AND state IN ('pending', 'in_progress') RETURNING id`,
-      [
-        id,
-        change.state,
-        change.progressPercent,
-        change.error === null ? null : JSON.stringify(change.error),
-        change.expiresAtMs ?? null,
-        change.video === undefined ? null : JSON.stringify(change.video),
-      ],
-    )
-    return rows.length === 1
+    return uploads.updateProcessing(this.#query, id, change)
+  }
+
+  async releaseSegments(mediaId: string): Promise<string[]> {
+    return this.#transaction((query) => uploads.releaseSegments(query, mediaId))
+  }
+
+  async putSubtitle(videoId: string, track: SubtitleTrack): Promise<boolean> {
+    return media.putSubtitle(this.#query, videoId, track)
+  }
+
+  async deleteSubtitle(videoId: string, languageCode: string): Promise<boolean> {
+    return media.deleteSubtitle(this.#query, videoId, languageCode)
   }
 
   async setAltText(mediaId: string, altText: string | null): Promise<boolean> {
@@ -148,8 +144,8 @@ export class PostgresMetadataStore implements MetadataStore, AuthStore {
 
   async listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]> {
     const rows = await this.#query(
-      `SELECT * FROM media WHERE state <> 'expired' AND NOT pinned AND expires_at_ms <= $1
-       ORDER BY expires_at_ms, id LIMIT $2`,
+      `${media.MEDIA_SELECT} WHERE m.state <> 'expired' AND NOT m.pinned AND m.expires_at_ms <= $1
+       ORDER BY m.expires_at_ms, m.id LIMIT $2`,
       [nowMs, limit],
     )
     return rows.map(mediaFromRow)

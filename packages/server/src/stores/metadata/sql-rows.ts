@@ -2,15 +2,19 @@
  * Maps rows of the SQL metadata schema (`migrations.ts`) to domain records and back, for SQLite and
  * PostgreSQL alike. The drivers differ in how they return 64-bit integers (SQLite: number,
  * PostgreSQL: string) and booleans (SQLite: 0/1), so every read goes through `Number` or `Boolean`.
+ * Subtitle tracks live in their own table; each backend's media query aggregates them into a
+ * `subtitles` column of JSON text, ordered by language code, which `mediaFromRow` reads.
  */
 import type { MediaCategory, MediaType } from '@birdhouse/protocol'
 import type {
   ImageFacts,
   JobRecord,
+  MediaFile,
   MediaRecord,
   MediaState,
   ProcessingFailure,
   SegmentRecord,
+  SubtitleTrack,
   TweetRecord,
   UserRecord,
   VideoFacts,
@@ -52,13 +56,17 @@ export const MEDIA_COLUMNS = [
   'alt_text',
   'pinned',
   'video',
+  'files',
   'segments_version',
   'created_at_ms',
   'finalized_at_ms',
   'expires_at_ms',
 ] as const
 
-/** Values of a media record in `MEDIA_COLUMNS` order; booleans stay booleans for the caller to encode. */
+/**
+ * Values of a media record in `MEDIA_COLUMNS` order; booleans stay booleans for the caller to encode.
+ * Subtitle tracks are rows of their own table, not a column.
+ */
 export function mediaValues(media: MediaRecord): unknown[] {
   return [
     media.id,
@@ -79,6 +87,7 @@ export function mediaValues(media: MediaRecord): unknown[] {
     media.altText,
     media.pinned,
     media.video === null ? null : JSON.stringify(media.video),
+    JSON.stringify(media.files),
     media.segmentsVersion,
     media.createdAtMs,
     media.finalizedAtMs,
@@ -86,7 +95,7 @@ export function mediaValues(media: MediaRecord): unknown[] {
   ]
 }
 
-/** Reads a `media` row. */
+/** Reads a `media` row selected with its subtitle tracks as JSON text in `subtitles`. */
 export function mediaFromRow(row: SqlRow): MediaRecord {
   return {
     id: str(row.id),
@@ -107,6 +116,8 @@ export function mediaFromRow(row: SqlRow): MediaRecord {
     altText: strOrNull(row.alt_text),
     pinned: Boolean(row.pinned),
     video: jsonOrNull<VideoFacts>(row.video),
+    files: JSON.parse(str(row.files)) as MediaFile[],
+    subtitles: JSON.parse(str(row.subtitles)) as SubtitleTrack[],
     segmentsVersion: num(row.segments_version),
     createdAtMs: num(row.created_at_ms),
     finalizedAtMs: numOrNull(row.finalized_at_ms),

@@ -12,6 +12,7 @@ import type { TweetRecord } from '../metadata-store.js'
 import { allAttachable } from './post-rules.js'
 import { mediaFromRow, tweetFromRow } from './sql-rows.js'
 import type { SqliteStatements } from './sqlite-database.js'
+import { MEDIA_SELECT } from './sqlite-media.js'
 
 const TWEET_SELECT = `SELECT t.*, (
     SELECT json_group_array(media_id ORDER BY position) FROM tweet_media WHERE tweet_id = t.id
@@ -27,7 +28,7 @@ const LIST_USER_TWEETS = `${TWEET_SELECT}
 export function createTweet(sql: SqliteStatements, tweet: TweetRecord, nowMs: number): boolean {
   const mediaIds = JSON.stringify(tweet.mediaIds)
   return sql.immediate(() => {
-    const found = sql.all('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?))', mediaIds)
+    const found = sql.all(`${MEDIA_SELECT} WHERE m.id IN (SELECT value FROM json_each(?))`, mediaIds)
     if (!allAttachable(tweet.mediaIds, found.map(mediaFromRow), nowMs)) return false
     const inserted = sql.run(
       `INSERT INTO tweets (id, author_id, text, tagged_user_ids, created_at_ms) VALUES (?, ?, ?, ?, ?)

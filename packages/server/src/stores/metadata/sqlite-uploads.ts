@@ -1,9 +1,10 @@
 /**
- * The upload transactions of `SqliteMetadataStore`: APPEND (`putSegment`), FINALIZE and expiry. Each
- * runs in a `BEGIN IMMEDIATE` transaction, which takes the database's write lock before its first
- * read, so its checks still hold when it writes, even with another process on the same file.
+ * The upload transactions of `SqliteMetadataStore`: APPEND (`putSegment`), FINALIZE, processing
+ * updates, releasing segments, and expiry. Each read-check-write runs in a `BEGIN IMMEDIATE`
+ * transaction, which takes the database's write lock before its first read, so its checks still
+ * hold when it writes, even with another process on the same file; the rest are single statements.
  */
-import type { FinalizeChange, NewJob, PutSegmentResult, SegmentRecord } from '../metadata-store.js'
+import type { FinalizeChange, NewJob, ProcessingChange, PutSegmentResult, SegmentRecord } from '../metadata-store.js'
 import { assertAcceptsSegments, assertWithinLimit, replacedKey } from './segment-rules.js'
 import type { SqliteStatements } from './sqlite-database.js'
 
@@ -46,7 +47,7 @@ export function finalizeMedia(
 ): boolean {
   return sql.immediate(() => {
     const updated = sql.run(
-      `UPDATE media SET state = ?, processing = ?, media_type = ?, size_bytes = ?, image = ?,
+      `UPDATE media SET state = ?, processing = ?, media_type = ?, size_bytes = ?, image = ?, files = ?,
          finalized_at_ms = ?, expires_at_ms = ?
        WHERE id = ? AND state = 'uploading' AND segments_version = ?`,
       change.state,
@@ -54,6 +55,7 @@ export function finalizeMedia(
       change.mediaType,
       change.sizeBytes,
       change.image === null ? null : JSON.stringify(change.image),
+      JSON.stringify(change.files),
       change.finalizedAtMs,
       change.expiresAtMs,
       id,
@@ -75,6 +77,31 @@ export function finalizeMedia(
   })
 }
 
+/** Records processing progress of media still `pending` or `in_progress`; omitted facts and files are kept. */
+export function updateProcessing(sql: SqliteStatements, id: string, change: ProcessingChange): boolean {
+  const updated = sql.run(
+    `UPDATE media SET state = ?, progress_percent = ?, error = ?, expires_at_ms = COALESCE(?, expires_at_ms),
+       video = COALESCE(?, video), files = COALESCE(?, files)
+     WHERE id = ? AND state IN ('pending', 'in_progress')`,
+    change.state,
+    change.progressPercent,
+    change.error === null ? null : JSON.stringify(change.error),
+    change.expiresAtMs ?? null,
+    change.video === undefined ? null : JSON.stringify(change.video),
+    change.files === undefined ? null : JSON.stringify(change.files),
+    id,
+  )
+  return updated.changes === 1
+}
+
+/** Deletes the segment rows of media whose processing ended and resolves to their blob keys; [] otherwise. */
+export function releaseSegments(sql: SqliteStatements, mediaId: string): string[] {
+  return sql.immediate(() => {
+    const media = sql.get(`SELECT 1 FROM media WHERE id = ? AND state IN ('succeeded', 'failed')`, mediaId)
+    return media === undefined ? [] : takeSegmentKeys(sql, mediaId)
+  })
+}
+
 /** Marks expirable media `expired`, deletes its segment rows and resolves to their blob keys; null when not expirable. */
 export function expireMedia(sql: SqliteStatements, id: string, nowMs: number): string[] | null {
   return sql.immediate(() => {
@@ -83,9 +110,13 @@ export function expireMedia(sql: SqliteStatements, id: string, nowMs: number): s
       id,
       nowMs,
     )
-    if (updated.changes !== 1) return null
-    const keys = sql.all('SELECT blob_key FROM segments WHERE media_id = ? ORDER BY idx', id)
-    sql.run('DELETE FROM segments WHERE media_id = ?', id)
-    return keys.map((row) => String(row.blob_key))
+    return updated.changes === 1 ? takeSegmentKeys(sql, id) : null
   })
+}
+
+/** Deletes the segment rows of an upload and returns their blob keys in index order. Call inside a transaction. */
+function takeSegmentKeys(sql: SqliteStatements, mediaId: string): string[] {
+  const keys = sql.all('SELECT blob_key FROM segments WHERE media_id = ? ORDER BY idx', mediaId)
+  sql.run('DELETE FROM segments WHERE media_id = ?', mediaId)
+  return keys.map((row) => String(row.blob_key))
 }

@@ -8,10 +8,27 @@ import { describeAuthStore } from '../conformance/auth-store.suite.js'
 import { newMedia, newUser, T0 } from '../conformance/metadata-fixtures.js'
 import { describeMetadataStore } from '../conformance/metadata-store.suite.js'
 import { expectBatchedPruning } from './auth-pruning-check.js'
+import { legacyMediaInsert, legacyMediaValues } from './legacy-media-rows.js'
 import { MIGRATIONS } from './migrations.js'
 import { SqliteMetadataStore } from './sqlite.js'
-import { version1MediaInsert, version1MediaValues } from './version-1-media.js'
 import { UPGRADED_TOKENS, version2TokenInsert, version2TokenValues } from './version-2-tokens.js'
+import { expectVersion3MediaUpgraded, seedVersion3Media } from './version-3-upgrade-check.js'
+
+/** better-sqlite3 binds no booleans; SQLite stores them as 0/1. */
+const bindable = (values: unknown[]): unknown[] => values.map((v) => (typeof v === 'boolean' ? Number(v) : v))
+
+/** Creates a database file at `path` with migrations up to `version` applied. */
+function databaseAtVersion(path: string, version: number): Database.Database {
+  const db = new Database(path)
+  db.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+  )
+  for (const migration of MIGRATIONS.slice(0, version)) {
+    db.exec(migration.sqlite)
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name)
+  }
+  return db
+}
 
 const root = mkdtempSync(join(tmpdir(), 'birdhouse-sqlite-'))
 let files = 0
@@ -51,15 +68,8 @@ describe('SqliteMetadataStore migrations', () => {
   it('upgrades a version-1 database, leaving its media unpinned with no alt text or video facts', async () => {
     const path = freshPath()
     const media = newMedia()
-    const db = new Database(path)
-    db.exec(MIGRATIONS[0]?.sqlite ?? '')
-    db.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
-    )
-    db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run('initial schema')
-    db.prepare(version1MediaInsert(() => '?')).run(
-      ...version1MediaValues(media).map((v) => (typeof v === 'boolean' ? Number(v) : v)),
-    )
+    const db = databaseAtVersion(path, 1)
+    db.prepare(legacyMediaInsert(1, () => '?')).run(...bindable(legacyMediaValues(1, media)))
     db.close()
     const store = await SqliteMetadataStore.open({ path })
     expect(await store.getMedia(media.id)).toEqual(media)
@@ -69,14 +79,7 @@ describe('SqliteMetadataStore migrations', () => {
 
   it('upgrades a version-2 database, turning its tokens into user tokens with no app, family or revocation', async () => {
     const path = freshPath()
-    const db = new Database(path)
-    db.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
-    )
-    for (const migration of MIGRATIONS.slice(0, 2)) {
-      db.exec(migration.sqlite)
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.version, migration.name)
-    }
+    const db = databaseAtVersion(path, 2)
     for (const token of UPGRADED_TOKENS) db.prepare(version2TokenInsert(() => '?')).run(...version2TokenValues(token))
     db.close()
     const store = await SqliteMetadataStore.open({ path })
@@ -86,6 +89,21 @@ describe('SqliteMetadataStore migrations', () => {
     const appOnly = newAccessToken({ kind: 'app', userId: null })
     await store.createToken(appOnly)
     expect(await store.getToken(appOnly.tokenHash)).toEqual(appOnly)
+    await store.close()
+  })
+
+  it('upgrades a version-3 database, giving its media no files or subtitles and storing both afterwards', async () => {
+    const path = freshPath()
+    const db = databaseAtVersion(path, 3)
+    const seeded = await seedVersion3Media({
+      run: async (sql, values) => {
+        db.prepare(sql).run(...bindable(values))
+      },
+      placeholder: () => '?',
+    })
+    db.close()
+    const store = await SqliteMetadataStore.open({ path })
+    await expectVersion3MediaUpgraded(store, seeded)
     await store.close()
   })
 })

@@ -5,9 +5,9 @@
  * in WAL mode with a busy timeout, and every read-check-write method runs in a `BEGIN IMMEDIATE`
  * transaction: it takes the write lock before reading, so its checks still hold when it writes.
  * Single conditional statements (`UPDATE … WHERE state = …`) are atomic on their own. The driver is
- * synchronous, so within one process calls never interleave. The upload transactions live in
- * `sqlite-uploads.ts`, post queries in `sqlite-posts.ts` and the `AuthStore` queries in
- * `sqlite-auth.ts`.
+ * synchronous, so within one process calls never interleave. Media rows with their subtitle tracks
+ * live in `sqlite-media.ts`, the upload transactions in `sqlite-uploads.ts`, post queries in
+ * `sqlite-posts.ts` and the `AuthStore` queries in `sqlite-auth.ts`.
  */
 import type Database from 'better-sqlite3'
 import { type Logger, silentLogger } from '../../logger.js'
@@ -29,12 +29,14 @@ import type {
   ProcessingChange,
   PutSegmentResult,
   SegmentRecord,
+  SubtitleTrack,
   TweetRecord,
   UserRecord,
 } from '../metadata-store.js'
-import { jobFromRow, MEDIA_COLUMNS, mediaFromRow, mediaValues, segmentFromRow, userFromRow } from './sql-rows.js'
+import { jobFromRow, mediaFromRow, segmentFromRow, userFromRow } from './sql-rows.js'
 import * as auth from './sqlite-auth.js'
 import { openSqliteDatabase, SqliteStatements } from './sqlite-database.js'
+import * as media from './sqlite-media.js'
 import { createTweet, deleteTweet, getTweet, getTweets, listUserTweets } from './sqlite-posts.js'
 import * as uploads from './sqlite-uploads.js'
 
@@ -48,9 +50,6 @@ export interface SqliteMetadataStoreOptions {
   busyTimeoutMs?: number
 }
 
-const MEDIA_INSERT = `INSERT INTO media (${MEDIA_COLUMNS.join(', ')}) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT DO NOTHING`
-
 const CLAIM_JOB = `UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at_ms = ?, attempts = attempts + 1
   WHERE id = (
     SELECT id FROM jobs
@@ -58,9 +57,6 @@ const CLAIM_JOB = `UPDATE jobs SET state = 'running', lease_owner = ?, lease_exp
     ORDER BY run_at_ms, created_at_ms, id LIMIT 1
   )
   RETURNING *`
-
-/** better-sqlite3 binds no booleans; SQLite stores them as 0/1. */
-const bindable = (values: unknown[]): unknown[] => values.map((v) => (typeof v === 'boolean' ? Number(v) : v))
 
 /** A `MetadataStore` and `AuthStore` in a SQLite database file. */
 export class SqliteMetadataStore implements MetadataStore, AuthStore {
@@ -93,13 +89,12 @@ export class SqliteMetadataStore implements MetadataStore, AuthStore {
     return row && userFromRow(row)
   }
 
-  async createMedia(media: MediaRecord): Promise<boolean> {
-    return this.#sql.run(MEDIA_INSERT, ...bindable(mediaValues(media))).changes === 1
+  async createMedia(record: MediaRecord): Promise<boolean> {
+    return media.insertMedia(this.#sql, record)
   }
 
   async getMedia(id: string): Promise<MediaRecord | undefined> {
-    const row = this.#sql.get('SELECT * FROM media WHERE id = ?', id)
-    return row && mediaFromRow(row)
+    return media.getMedia(this.#sql, id)
   }
 
   async putSegment(mediaId: string, segment: SegmentRecord, maxTotalBytes: number): Promise<PutSegmentResult> {
@@ -120,18 +115,19 @@ export class SqliteMetadataStore implements MetadataStore, AuthStore {
   }
 
   async updateProcessing(id: string, change: ProcessingChange): Promise<boolean> {
-    const updated = this.#sql.run(
-      `UPDATE media SET state = ?, progress_percent = ?, error = ?, expires_at_ms = COALESCE(?, expires_at_ms),
-         video = COALESCE(?, video)
-       WHERE id = ? AND state IN ('pending', 'in_progress')`,
-      change.state,
-      change.progressPercent,
-      change.error === null ? null : JSON.stringify(change.error),
-      change.expiresAtMs ?? null,
-      change.video === undefined ? null : JSON.stringify(change.video),
-      id,
-    )
-    return updated.changes === 1
+    return uploads.updateProcessing(this.#sql, id, change)
+  }
+
+  async releaseSegments(mediaId: string): Promise<string[]> {
+    return uploads.releaseSegments(this.#sql, mediaId)
+  }
+
+  async putSubtitle(videoId: string, track: SubtitleTrack): Promise<boolean> {
+    return media.putSubtitle(this.#sql, videoId, track)
+  }
+
+  async deleteSubtitle(videoId: string, languageCode: string): Promise<boolean> {
+    return media.deleteSubtitle(this.#sql, videoId, languageCode)
   }
 
   async setAltText(mediaId: string, altText: string | null): Promise<boolean> {
@@ -159,8 +155,8 @@ export class SqliteMetadataStore implements MetadataStore, AuthStore {
   }
 
   async listExpiredMedia(nowMs: number, limit: number): Promise<MediaRecord[]> {
-    const sql = `SELECT * FROM media WHERE state <> 'expired' AND pinned = 0 AND expires_at_ms <= ?
-      ORDER BY expires_at_ms, id LIMIT ?`
+    const sql = `${media.MEDIA_SELECT} WHERE m.state <> 'expired' AND m.pinned = 0 AND m.expires_at_ms <= ?
+      ORDER BY m.expires_at_ms, m.id LIMIT ?`
     return this.#sql.all(sql, nowMs, limit).map(mediaFromRow)
   }
 
