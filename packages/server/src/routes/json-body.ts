@@ -22,7 +22,8 @@ function missing(parameter: string): ApiError {
 }
 
 function wrongType(parameter: string, value: unknown, reason: string): ApiError {
-  const shown = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  const shown =
+    typeof value === 'object' && value !== null ? (Array.isArray(value) ? '[array]' : '[object]') : String(value)
   return new ApiError('INVALID_PARAMETER', { params: { parameter, reason }, parameters: { [parameter]: [shown] } })
 }
 

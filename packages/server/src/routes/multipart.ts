@@ -6,7 +6,6 @@
  */
 
 import { PassThrough, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy'
 import type { FastifyRequest } from 'fastify'
 import { ApiError, isApiError } from '../errors.js'
@@ -34,6 +33,10 @@ export interface MultipartResult {
 }
 
 const MEDIA_FIELDS = new Set(['media', 'media_data'])
+/** Largest text field: ids, types and csv owner lists are far smaller. */
+const MAX_FIELD_BYTES = 64 * 1024
+/** Most text fields in one body. */
+const MAX_FIELDS = 64
 
 function malformed(reason: string, cause?: unknown): ApiError {
   return new ApiError('MALFORMED_BODY', { params: { reason }, cause })
@@ -46,7 +49,7 @@ export function readMultipart(request: FastifyRequest, options: MultipartOptions
     try {
       busboy = Busboy({
         headers: request.headers as BusboyHeaders,
-        limits: { fieldSize: 1024 * 1024, fields: 200, parts: 300, files: 4, headerPairs: 50 },
+        limits: { fieldSize: MAX_FIELD_BYTES, fields: MAX_FIELDS, parts: MAX_FIELDS + 4, files: 4, headerPairs: 50 },
         isPartAFile: (name: string | undefined, _type: string | undefined, fileName: string | undefined) =>
           fileName !== undefined || MEDIA_FIELDS.has(name ?? ''),
       })
@@ -59,7 +62,15 @@ export function readMultipart(request: FastifyRequest, options: MultipartOptions
     const open = new Set<Readable>()
     let failure: unknown
 
-    busboy.on('field', (name, value) => options.params.add(name, value))
+    busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) failure ??= malformed(`the field ${name} is longer than ${MAX_FIELD_BYTES} bytes.`)
+      else options.params.add(name, value)
+    })
+    const tooMany = () => {
+      failure ??= malformed(`the body has more than ${MAX_FIELDS} fields.`)
+    }
+    busboy.on('fieldsLimit', tooMany)
+    busboy.on('partsLimit', tooMany)
     busboy.on('file', (name, stream, _fileName, transferEncoding) => {
       if (!MEDIA_FIELDS.has(name)) {
         stream.resume()
@@ -75,19 +86,30 @@ export function readMultipart(request: FastifyRequest, options: MultipartOptions
       stream.once('close', () => open.delete(stream))
       const base64 = name === 'media_data' || transferEncoding.toLowerCase() === 'base64'
       const body = base64 ? new Base64Decoder() : new PassThrough()
-      const copied = pipeline(stream, body).catch((error: unknown) => {
-        body.destroy(error as Error)
-      })
+      let limit: number
+      try {
+        limit = options.maxBytes(options.params)
+      } catch (error) {
+        // A bad parameter seen before the part (e.g. `command=BOGUS`): drain it, report the parameter.
+        failure ??= error
+        stream.resume()
+        return
+      }
+      // Not `pipeline`: when staging stops early (over the limit) the part must be drained, not
+      // destroyed, or busboy stalls and the client never gets its answer.
+      stream.pipe(body)
+      stream.once('error', (error) => body.destroy(error))
       const staged = options
-        .stage(body, options.maxBytes(options.params))
+        .stage(body, limit)
         .then((blob) => {
           result.staged = blob
         })
         .catch((error: unknown) => {
+          stream.unpipe(body)
           stream.resume()
           failure ??= error
         })
-      pending.push(copied, staged)
+      pending.push(staged)
     })
     busboy.on('error', (error: unknown) => {
       failure ??= malformed('the multipart body is malformed or was cut off.', error)

@@ -18,11 +18,12 @@ export class Params {
     else list.push(value)
   }
 
-  /** Adds every value of a JSON-ish field (arrays flatten, scalars stringify, null is skipped). */
+  /** Adds every value of a JSON-ish field (one level of array flattens, scalars stringify, others are skipped). */
   addJson(name: string, value: unknown): void {
-    if (Array.isArray(value)) for (const item of value) this.addJson(name, item)
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      this.add(name, String(value))
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+        this.add(name, String(item))
+    }
   }
 
   /** The first value, if any. */
