@@ -1,6 +1,7 @@
 /**
  * The built `birdhouse` CLI against started servers: uploads of every kind (checking the sha256 of
- * the segments the server stored, on a server with processing off so they stay on disk), OAuth 1.0a
+ * the segments the server stored, on a server with processing off so they stay on disk; a photo's
+ * are deleted at FINALIZE, so its served file is checked instead), OAuth 1.0a
  * uploads over v1.1, resume after SIGKILL at half the APPENDs (counted by a proxy), status --wait,
  * post, login through PKCE with auto-approve, and the exit code of each failure class.
  */
@@ -11,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CliMedia, generateCliMedia } from './cli-media.js'
 import { type CliRun, cliEnv, events, runCli, startCli } from './cli-runner.js'
 import { startCountingProxy } from './counting-proxy.js'
-import { freePort, useBirdhouse } from './harness.js'
+import { type BirdhouseServer, freePort, useBirdhouse } from './harness.js'
 import { sha256File } from './media.js'
+import { expectServedPhoto } from './seeds/expect-upload.js'
 import { readStoredUpload } from './stored-bytes.js'
 
 const ADMIN = 'e2e-admin-token-for-cli-tests'
@@ -38,6 +40,14 @@ function expectExit(run: CliRun, code: number): void {
   expect(run.code, `exit code; stderr:\n${run.stderr}\nstdout:\n${run.stdout}`).toBe(code)
 }
 
+/**
+ * A photo's uploaded original is deleted once FINALIZE stored its served files: instead, its
+ * segment files are gone and `/media/3_<id>.png` decodes to the source's width×height.
+ */
+async function expectServedPng(server: BirdhouseServer, mediaId: string, file: string): Promise<void> {
+  await expectServedPhoto(server, mediaId, file, 'png')
+}
+
 async function expectStoredSource(dataDir: string, mediaId: string, file: string, segments: number): Promise<void> {
   const stored = await readStoredUpload(dataDir, mediaId)
   expect(stored.indexes).toEqual(Array.from({ length: segments }, (_, index) => index))
@@ -50,7 +60,7 @@ describe('birdhouse upload, against a server that does not process (segments sta
   const env = async (name: string, extra: Record<string, string> = {}) =>
     cliEnv(await home(name), { BIRDHOUSE_BASE_URL: server().url, BIRDHOUSE_TOKEN: server().token, ...extra })
 
-  it('uploads a PNG, a GIF and an MP4 with --json, and the server stores exactly their bytes', async () => {
+  it('uploads a PNG, a GIF and an MP4 with --json; the server stores exactly their bytes and serves the PNG', async () => {
     const run = await runCli(
       ['upload', media.png, media.gif, media.mp4, '--json', '--no-wait', '--chunk-size', '512K'],
       await env('kinds'),
@@ -64,6 +74,10 @@ describe('birdhouse upload, against a server that does not process (segments sta
     ])
     expect(events(run, 'progress').length).toBeGreaterThanOrEqual(uploaded.length * 2)
     for (const line of uploaded) {
+      if (line.media_type === 'image/png') {
+        await expectServedPng(server(), line.media_id as string, line.file as string)
+        continue
+      }
       await expectStoredSource(
         server().dataDir,
         line.media_id as string,
@@ -192,7 +206,8 @@ describe('birdhouse CLI against a processing server', () => {
     )
     expectExit(run, 0)
     const [uploaded] = events(run, 'uploaded')
-    await expectStoredSource(server().dataDir, uploaded?.media_id as string, media.png, 1)
+    expect(uploaded?.segments_total).toBe(1)
+    await expectServedPng(server(), uploaded?.media_id as string, media.png)
   })
 
   it('logs in with PKCE through the loopback redirect, then uploads with the saved tokens, refreshing them when due', async () => {

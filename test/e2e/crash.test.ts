@@ -31,7 +31,8 @@ const backends = await backendCases()
 
 describe.each(backends)('crash during chunked uploads on $name', (backend) => {
   if (registerUnavailable(backend)) return
-  const server = useBirdhouse({ backend: backend.name })
+  // No in-process workers until the bytes are checked: processing releases the segment files.
+  const server = useBirdhouse({ backend: backend.name, env: { BIRDHOUSE_WORKERS: '0' } })
   const uploads: CrashUpload[] = []
   let dir = ''
 
@@ -109,6 +110,7 @@ describe.each(backends)('crash during chunked uploads on $name', (backend) => {
   })
 
   it('processes every upload to succeeded after the restart', async () => {
+    await server().restart({ BIRDHOUSE_WORKERS: '2' })
     for (const upload of uploads) {
       const info = await pollStatus(server(), upload.id, BOUNDED_WAIT_MS)
       expect(info, `processing of ${upload.id}`).toMatchObject({ state: 'succeeded' })

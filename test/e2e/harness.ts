@@ -49,8 +49,8 @@ export interface BirdhouseServer {
   readonly backend: BackendName
   /** Sends `signal` (default SIGTERM) and resolves once the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>
-  /** Starts the server again on the same data dir, database and port, stopping it first if it runs. */
-  restart(): Promise<void>
+  /** Starts the server again on the same data dir, database and port, stopping it first if it runs; `env` changes its environment from now on. */
+  restart(env?: Readonly<Record<string, string>>): Promise<void>
   /** The last lines the current process wrote, for failure messages. */
   output(): string
   /** Kills the process and deletes the data dir and the database. */
@@ -173,7 +173,7 @@ class ServerProcess implements BirdhouseServer {
   readonly backend: BackendName
   readonly dataDir: string
   readonly #database: TestDatabase | undefined
-  readonly #env: NodeJS.ProcessEnv
+  #env: NodeJS.ProcessEnv
   #child: ChildProcess | undefined
   #port = 0
   #url = ''
@@ -210,8 +210,9 @@ class ServerProcess implements BirdhouseServer {
     if (this.#token === '') this.#token = await this.#issueToken()
   }
 
-  async restart(): Promise<void> {
+  async restart(env?: Readonly<Record<string, string>>): Promise<void> {
     if (this.#child !== undefined) await this.kill('SIGTERM')
+    if (env !== undefined) this.#env = { ...this.#env, ...env }
     await this.start(this.#port)
   }
 

@@ -109,7 +109,13 @@ describe('birdhouse worker', () => {
         state = (status.json() as { data: { processing_info: { state: string } } }).data.processing_info.state
       }
       expect(state).toBe('succeeded')
-      expect(await stores.metadata.listJobs(id)).toMatchObject([{ state: 'done', leaseOwner: null }])
+      // The media turns succeeded just before the worker closes its job: wait for that too.
+      let jobs = await stores.metadata.listJobs(id)
+      for (let i = 0; i < 200 && jobs[0]?.state === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25))
+        jobs = await stores.metadata.listJobs(id)
+      }
+      expect(jobs).toMatchObject([{ state: 'done', leaseOwner: null }])
       const exited = once(worker, 'exit')
       worker.kill('SIGTERM')
       expect(await exited).toEqual([0, null])

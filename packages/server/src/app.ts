@@ -198,6 +198,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config,
     metadata: stores.metadata,
     auth: stores.auth,
+    blobs: stores.blobs,
     clock,
     ids,
     secretKey,

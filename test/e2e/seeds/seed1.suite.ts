@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { curl, docCommand } from '../curl.js'
 import { splitFile } from '../media.js'
 import { pollUntilProcessed } from '../status-polling.js'
-import { ABOUT_A_DAY_SECS, expectStoredBytes, MEDIA_ID } from './expect-upload.js'
+import { ABOUT_A_DAY_SECS, expectServedPhoto, expectStoredBytes, MEDIA_ID } from './expect-upload.js'
 import type { SeedContext } from './seed-context.js'
 
 const DOC_ID = '1234567890123456789'
@@ -51,7 +51,7 @@ export function describeSeed1(context: SeedContext): void {
     docCommand(text, context.server().url, { '{access_token}': context.server().token, ...more })
 
   describe('SEED1 image upload (v2 one-shot with media_type)', () => {
-    it('answers 200 with the image under data and stores its bytes', async () => {
+    it('answers 200 with the image under data and serves it, its original deleted', async () => {
       const { jpeg } = context.media()
       const response = await curl(fill(IMAGE, { '/path/to/image.jpg': jpeg }))
       expect(response.status, response.body).toBe(200)
@@ -65,7 +65,7 @@ export function describeSeed1(context: SeedContext): void {
         image: { image_type: 'image/jpeg', w: 800, h: 450 },
       })
       expect(data.expires_after_secs).toBeGreaterThanOrEqual(ABOUT_A_DAY_SECS[0])
-      await expectStoredBytes(context.server(), data.id, jpeg, 1)
+      await expectServedPhoto(context.server(), data.id, jpeg, 'jpg')
     })
   })
 

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { curl, docCommand } from '../curl.js'
 import { splitFile } from '../media.js'
-import { expectStoredBytes, expectV2Problem, MEDIA_ID } from './expect-upload.js'
+import { expectServedPhoto, expectStoredBytes, expectV2Problem, MEDIA_ID } from './expect-upload.js'
 import type { SeedContext } from './seed-context.js'
 
 const EXAMPLE = String.raw`curl --request POST \
@@ -108,7 +108,7 @@ export function describeSeed3(context: SeedContext): void {
       ])
       expect(response.status, response.body).toBe(201)
       expect((response.json() as { data: unknown }).data).toMatchObject({ id: pngId, image: { w: 1000, h: 600 } })
-      await expectStoredBytes(server, pngId, png, 1)
+      await expectServedPhoto(server, pngId, png, 'png')
     })
   })
 }

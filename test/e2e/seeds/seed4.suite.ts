@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { curl } from '../curl.js'
 import { splitFile } from '../media.js'
 import { pollUntilProcessed } from '../status-polling.js'
-import { ABOUT_A_DAY_SECS, expectExactV1MediaId, expectStoredBytes } from './expect-upload.js'
+import { ABOUT_A_DAY_SECS, expectExactV1MediaId, expectServedPhoto, expectStoredBytes } from './expect-upload.js'
 import type { SeedContext } from './seed-context.js'
 
 /** "Files that are larger than 1MB (max chunk size) can be broken up into multiple chunks". */
@@ -26,7 +26,7 @@ export function describeSeed4(context: SeedContext): void {
   const auth = () => ['-H', `Authorization: Bearer ${context.server().token}`]
 
   describe('SEED4 v1.1 simple upload', () => {
-    it('answers 200 with an exact numeric media_id and the PNG facts, and stores its bytes', async () => {
+    it('answers 200 with an exact numeric media_id and the PNG facts, and serves it, its original deleted', async () => {
       const png = join(context.scratchDir(), 'adsapi-heirarchy.png')
       await copyFile(context.media().png, png)
       // twurl -X POST -H upload.twitter.com "/1.1/media/upload.json" -f adsapi-heirarchy.png -F media
@@ -44,7 +44,7 @@ export function describeSeed4(context: SeedContext): void {
       const { expires_after_secs } = response.json() as { expires_after_secs: number }
       expect(expires_after_secs).toBeGreaterThanOrEqual(ABOUT_A_DAY_SECS[0])
       expect(expires_after_secs).toBeLessThanOrEqual(ABOUT_A_DAY_SECS[1])
-      await expectStoredBytes(context.server(), id, png, 1)
+      await expectServedPhoto(context.server(), id, png, 'png')
     })
   })
 

@@ -1,4 +1,5 @@
 /** The admin HTTP API: off without a token, bearer-protected, and the same operations as the CLI. */
+import { Readable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hashToken, SecretBox } from '../auth/crypto.js'
 import {
@@ -162,5 +163,56 @@ describe('admin API operations', () => {
     expect(list.json().data.map((item: { name: string }) => item.name)).toEqual(['Lister'])
     expect(list.body).not.toContain(app.client_secret)
     expect(list.body).not.toContain(app.consumer_secret)
+  })
+})
+
+describe('admin API storage', () => {
+  const put = (key: string, bytes: number) => h.stores.blobs.put(key, Readable.from([Buffer.alloc(bytes, 7)]))
+
+  it('reports zero for an empty blob store, every prefix present', async () => {
+    await open()
+    const response = await call('GET', '/admin/storage')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['cache-control']).toBe('no-store')
+    expect(response.json()).toEqual({
+      data: {
+        objects: 0,
+        bytes: 0,
+        by_prefix: {
+          uploads: { objects: 0, bytes: 0 },
+          media: { objects: 0, bytes: 0 },
+          staging: { objects: 0, bytes: 0 },
+        },
+      },
+    })
+  })
+
+  it('counts objects and bytes in total and per top-level prefix', async () => {
+    await open()
+    await put('uploads/1/000-aa', 100)
+    await put('uploads/1/001-bb', 50)
+    await put('media/2/orig.png', 1_000)
+    await put('media/2/thumb.jpg', 10)
+    await put('media/3/v/0.mp4', 5)
+    await put('staging/1-cc', 7)
+    const response = await call('GET', '/admin/storage')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({
+      data: {
+        objects: 6,
+        bytes: 1_172,
+        by_prefix: {
+          uploads: { objects: 2, bytes: 150 },
+          media: { objects: 3, bytes: 1_015 },
+          staging: { objects: 1, bytes: 7 },
+        },
+      },
+    })
+  })
+
+  it('needs the admin token', async () => {
+    await open()
+    expect((await call('GET', '/admin/storage', undefined, null)).statusCode).toBe(401)
+    expect((await call('GET', '/admin/storage', undefined, 'wrong')).statusCode).toBe(401)
   })
 })

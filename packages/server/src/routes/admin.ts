@@ -1,6 +1,6 @@
 /**
- * The admin HTTP API: the CLI's `users create`, `apps create`, `apps token` and an app listing, for
- * operators who cannot reach the database. Every route needs `Authorization: Bearer
+ * The admin HTTP API: the CLI's `users create`, `apps create`, `apps token`, an app listing and the
+ * blob store's disk use, for operators who cannot reach the database. Every route needs `Authorization: Bearer
  * <BIRDHOUSE_ADMIN_TOKEN>` (compared in constant time); without a configured token the routes do
  * not exist (404). Bodies are JSON; answers wrap their object in `data`, as X's v2 does. Responses
  * carrying credentials are never cached.
@@ -10,6 +10,7 @@ import type { AppService } from '../auth/apps.js'
 import { hashToken, safeEqual } from '../auth/crypto.js'
 import { ApiError } from '../errors.js'
 import type { AppPermission } from '../stores/auth-store.js'
+import type { BlobStore } from '../stores/blob-store.js'
 import { appView, createdAppView } from './app-views.js'
 import type { RequestBody } from './body-parsers.js'
 import { parseJsonObject } from './request-input.js'
@@ -17,6 +18,8 @@ import { parseJsonObject } from './request-input.js'
 /** Dependencies of the admin API. */
 export interface AdminDeps {
   apps: AppService
+  /** Where uploads, staged bodies and served files are stored (`GET /admin/storage`). */
+  blobs: BlobStore
   /** config.adminToken; undefined turns the API off. */
   adminToken: string | undefined
   /** Owner of apps created without `owner` (config.defaultUser). */
@@ -34,6 +37,42 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     issueToken(deps, request.params.id, request, reply),
   )
   app.get('/admin/apps', { onRequest }, async () => ({ data: (await deps.apps.listApps()).map(appView) }))
+  app.get('/admin/storage', { onRequest }, async (_request, reply) =>
+    noStore(reply).send({ data: await storageUse(deps.blobs) }),
+  )
+}
+
+/** Top-level blob prefixes reported by `GET /admin/storage`, always present (zero when empty). */
+const STORAGE_PREFIXES = ['uploads', 'media', 'staging'] as const
+
+interface Usage {
+  objects: number
+  bytes: number
+}
+
+/**
+ * Objects and bytes in the blob store, in total and per top-level prefix: a full listing and one
+ * `stat` per object, fine for an operator's call. Objects removed meanwhile are not counted.
+ */
+async function storageUse(blobs: BlobStore) {
+  const total: Usage = { objects: 0, bytes: 0 }
+  const byPrefix: Record<string, Usage> = Object.fromEntries(STORAGE_PREFIXES.map((p) => [p, { objects: 0, bytes: 0 }]))
+  const keys = await blobs.list('')
+  for (let i = 0; i < keys.length; i += 32) {
+    const batch = keys.slice(i, i + 32)
+    const sizes = await Promise.all(batch.map((key) => blobs.stat(key)))
+    batch.forEach((key, j) => {
+      const size = sizes[j]
+      if (size === undefined) return
+      const prefix = key.split('/', 1)[0] ?? ''
+      byPrefix[prefix] ??= { objects: 0, bytes: 0 }
+      for (const usage of [total, byPrefix[prefix]]) {
+        usage.objects += 1
+        usage.bytes += size.sizeBytes
+      }
+    })
+  }
+  return { objects: total.objects, bytes: total.bytes, by_prefix: byPrefix }
 }
 
 async function createUser(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply) {

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { Logger } from '../logger.js'
 import type { AuthStore } from '../stores/auth-store.js'
+import type { BlobStore } from '../stores/blob-store.js'
 import type { MetadataStore } from '../stores/metadata-store.js'
 import type { SnowflakeGenerator } from '../uploads/snowflake.js'
 import { registerAdmin } from './admin.js'
@@ -22,6 +23,7 @@ export interface AuthorizationDeps {
   config: Config
   metadata: MetadataStore
   auth: AuthStore
+  blobs: BlobStore
   clock: Clock
   ids: SnowflakeGenerator
   /** The server's secret key (≥ 32 characters). */
@@ -43,5 +45,5 @@ export function registerAuthorization(app: FastifyInstance, deps: AuthorizationD
   })
   registerOAuth2Authorize(app, { apps, signer: new ConsentSigner(deps.secretKey), autoApprove: config.autoApprove })
   registerOAuth2Token(app, { tokens, secretBox })
-  registerAdmin(app, { apps, adminToken: config.adminToken, defaultOwner: config.defaultUser })
+  registerAdmin(app, { apps, blobs: deps.blobs, adminToken: config.adminToken, defaultOwner: config.defaultUser })
 }

@@ -114,10 +114,12 @@ describe('served files of a photo', () => {
     ])
   })
 
-  it('keeps the original segments of a chunked upload next to the served files', async () => {
+  it('deletes the original segments of a chunked upload once the served files are committed', async () => {
     const jpeg = await noise(400, 300).jpeg({ quality: 95 }).toBuffer()
     const id = await uploadChunked(h, jpeg, 'image/jpeg', 'tweet_image', { segmentBytes: 16 * 1024 })
-    expect(await h.stores.blobs.list(`uploads/${id}/`)).toHaveLength(Math.ceil(jpeg.length / (16 * 1024)))
+    expect(Math.ceil(jpeg.length / (16 * 1024))).toBeGreaterThan(1)
+    expect(await h.stores.blobs.list(`uploads/${id}/`)).toEqual([])
+    expect(await h.stores.metadata.listSegments(id)).toEqual([])
     expect((await describeStored(id))[0]).toBe('orig image/jpeg 400x300')
   })
 
@@ -137,6 +139,9 @@ describe('served files of a photo', () => {
       { type: 'image/bmp', width: 2, height: 2 },
       [],
     ])
+    // No served files: the uploaded original is what is served, so it stays.
+    expect(await h.stores.metadata.listSegments(id)).toHaveLength(1)
+    expect(await h.stores.blobs.list(`uploads/${id}/`)).toHaveLength(1)
   })
 })
 

@@ -24,6 +24,12 @@ export interface BlobStoreCapabilities {
 export interface PutOptions {
   /** Largest accepted body; past it `put` rejects with `BLOB_TOO_LARGE` and keeps nothing. */
   maxBytes?: number
+  /**
+   * Default true. False for a staging object the caller will `move`: the put is still atomic, but
+   * durability is left to the `move`, which makes the object durable where it lands (one flush
+   * instead of two on the hot APPEND path).
+   */
+  durable?: boolean
 }
 
 /** The blob store contract. */
@@ -35,7 +41,7 @@ export interface BlobStore {
   read(key: string, range?: ByteRange): Promise<Readable>
   /** Size of an object, or undefined when absent. */
   stat(key: string): Promise<{ sizeBytes: number } | undefined>
-  /** Renames an object (replacing the target); `BLOB_NOT_FOUND` when the source is absent. */
+  /** Renames an object (replacing the target) and makes it durable there; `BLOB_NOT_FOUND` when the source is absent. */
   move(fromKey: string, toKey: string): Promise<void>
   /** Deletes an object; absent objects are fine. */
   remove(key: string): Promise<void>

@@ -9,6 +9,8 @@
  *
  * Photos are finished at FINALIZE, as X answers them: their served files are built and stored
  * before the commit (`image-finalize.ts`), and an attempt that does not commit removes its own.
+ * Once those files (an `orig` among them) are committed, the uploaded original is deleted, as
+ * processing does for videos; a photo without served files (BMP) keeps it and is served from it.
  */
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
@@ -107,7 +109,7 @@ export class UploadService {
   /** Streams a request body into a fresh staging key; `BLOB_TOO_LARGE` past `maxBytes`. */
   async stage(body: Readable, maxBytes: number): Promise<StagedBlob> {
     const key = `staging/${this.#o.clock.now()}-${randomBytes(8).toString('hex')}`
-    const { sizeBytes } = await this.#o.blobs.put(key, body, { maxBytes })
+    const { sizeBytes } = await this.#o.blobs.put(key, body, { maxBytes, durable: false })
     return { key, sizeBytes }
   }
 
@@ -222,10 +224,12 @@ export class UploadService {
       }
       if (await this.#o.store.finalizeMedia(mediaId, media.segmentsVersion, change, job)) {
         if (job !== null) this.#o.onJobQueued?.()
-        await this.#sweepUnreferenced(
-          mediaId,
-          segments.map((s) => s.blobKey),
-        )
+        if (change.files.some((f) => f.role === 'orig')) await this.#releaseOriginal(mediaId)
+        else
+          await this.#sweepUnreferenced(
+            mediaId,
+            segments.map((s) => s.blobKey),
+          )
         return { ...media, ...change }
       }
       // Not committed (a concurrent APPEND or FINALIZE won): this attempt's files are nobody's.
@@ -297,6 +301,16 @@ export class UploadService {
   async #changedSince(media: MediaRecord): Promise<boolean> {
     const now = await this.#o.store.getMedia(media.id)
     return now === undefined || now.state !== media.state || now.segmentsVersion !== media.segmentsVersion
+  }
+
+  /**
+   * Deletes the uploaded original of a photo whose served files (its `orig` among them) are
+   * committed: the segment rows, then their bytes and anything else left under `uploads/<id>/`.
+   */
+  async #releaseOriginal(mediaId: string): Promise<void> {
+    const keys = await this.#o.store.releaseSegments(mediaId)
+    await Promise.all(keys.map((key) => this.#o.blobs.remove(key)))
+    await this.#o.blobs.removePrefix(`uploads/${mediaId}/`)
   }
 
   async #sweepUnreferenced(mediaId: string, keep: readonly string[]): Promise<void> {

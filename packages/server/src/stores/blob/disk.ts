@@ -57,12 +57,13 @@ export class DiskBlobStore implements BlobStore {
     const temp = join(this.#root, TEMP_DIR, randomBytes(12).toString('hex'))
     const limit = new ByteLimit(options.maxBytes ?? Number.POSITIVE_INFINITY)
     // `flush` fsyncs the file before it is closed, so the rename below publishes durable bytes.
-    const file = createWriteStream(temp, { flags: 'wx', flush: this.#fsync })
+    const durable = this.#fsync && options.durable !== false
+    const file = createWriteStream(temp, { flags: 'wx', flush: durable })
     try {
       await pipeline(body, limit, file)
       await mkdir(dirname(target), { recursive: true })
       await rename(temp, target)
-      if (this.#fsync) await this.#syncDir(dirname(target))
+      if (durable) await this.#syncDir(dirname(target))
       return { sizeBytes: limit.bytes }
     } catch (error) {
       if (!file.closed) await once(file, 'close').catch(() => {})
@@ -106,6 +107,8 @@ export class DiskBlobStore implements BlobStore {
     // A directory is a prefix, not an object: renaming it would move every object below it.
     if ((await this.stat(fromKey)) === undefined) throw new ApiError('BLOB_NOT_FOUND', { params: { key: fromKey } })
     await mkdir(dirname(target), { recursive: true })
+    // fsync of an already-flushed file is cheap; for a non-durable put it flushes the bytes now.
+    if (this.#fsync) await this.#syncFile(source)
     try {
       await rename(source, target)
     } catch (error) {
@@ -161,6 +164,19 @@ export class DiskBlobStore implements BlobStore {
       if (key === TEMP_DIR) continue
       if (entry.isDirectory()) await this.#walk(path, into)
       else if (entry.isFile()) into.push(key)
+    }
+  }
+
+  async #syncFile(path: string): Promise<void> {
+    const handle = await open(path, 'r+').catch((error: unknown) => {
+      if (isNotFound(error)) return undefined
+      throw error
+    })
+    if (handle === undefined) return
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
     }
   }
 
