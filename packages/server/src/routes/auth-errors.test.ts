@@ -3,20 +3,14 @@
  * with its exact v2 body and v1.1 body (spec §7.4, §11.3; cases 2–5, 7, 73, 74).
  * error-rendering.test.ts checks that every code is probed in one of the catalogue test files.
  */
-import { ERROR_CODES, type ErrorCode } from '@birdhouse/protocol'
+import type { ErrorCode } from '@birdhouse/protocol'
 import type { LightMyRequestResponse } from 'fastify'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe } from 'vitest'
 import { type AuthHarness, bearer, openAuthHarness } from '../test-support/auth-harness.js'
-import {
-  blankProblem as blank,
-  json,
-  mediaTypeOf,
-  normalisedBody,
-  v1ErrorsBody as v1Errors,
-} from '../test-support/route-harness.js'
+import { type CatalogueEntry, itRendersBothDialects } from '../test-support/catalogue-probes.js'
+import { blankProblem as blank, json, v1ErrorsBody as v1Errors } from '../test-support/route-harness.js'
 
-type Probe = { provoke: (h: AuthHarness) => Promise<LightMyRequestResponse>; status: number; body: unknown }
-type Entry = { v2: Probe; v1: Probe | { unreachable: string } }
+type Entry = CatalogueEntry<AuthHarness>
 
 const V1 = '/1.1/media/upload.json'
 const V1_INIT = `${V1}?command=INIT&total_bytes=10&media_type=image%2Fpng`
@@ -138,24 +132,5 @@ afterEach(async () => {
 const entries = Object.entries(PROBES) as [ErrorCode, Entry][]
 
 describe.each(entries)('%s', (code, { v2, v1 }) => {
-  it('renders its v2 problem', async () => {
-    const response = await v2.provoke(h)
-    expect([response.statusCode, mediaTypeOf(response)]).toEqual([v2.status, 'application/problem+json'])
-    expect(v2.status).toBe(ERROR_CODES[code].status)
-    expect(normalisedBody(response)).toEqual(v2.body)
-  })
-
-  if ('unreachable' in v1) {
-    it.skip(`has no v1.1 route: ${v1.unreachable}`, () => {})
-  } else {
-    it('renders its v1.1 body', async () => {
-      const response = await v1.provoke(h)
-      expect([response.statusCode, response.headers['content-type']]).toEqual([
-        v1.status,
-        'application/json;charset=utf-8',
-      ])
-      expect(v1.status).toBe(ERROR_CODES[code].v1.status)
-      expect(normalisedBody(response)).toEqual(v1.body)
-    })
-  }
+  itRendersBothDialects(code, { v2, v1 }, () => h)
 })

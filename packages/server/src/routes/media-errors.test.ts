@@ -4,27 +4,25 @@
  * and status (`media/upload.json`, `subtitles/create.json`), snowflake ids as `<id>`. The table has
  * the shape error-rendering.test.ts reads from catalogue test files.
  */
-import { ERROR_CODES, type ErrorCode } from '@birdhouse/protocol'
-import type { LightMyRequestResponse } from 'fastify'
+import type { ErrorCode } from '@birdhouse/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type CatalogueEntry, type CatalogueProbe, itRendersBothDialects } from '../test-support/catalogue-probes.js'
 import { bombPng } from '../test-support/image-fixtures.js'
 import { uploadChunked, uploadOneShot } from '../test-support/post-fixtures.js'
 import {
   form,
   invalidRequestProblem as invalid,
   json,
-  mediaTypeOf,
   mp4Bytes,
   multipart,
-  normalisedBody,
   openRouteHarness,
   type RouteHarness,
   v1ErrorsBody as v1Errors,
   v1Ids,
 } from '../test-support/route-harness.js'
 
-type Probe = { provoke: (h: RouteHarness) => Promise<LightMyRequestResponse>; status: number; body: unknown }
-type Entry = { v2: Probe; v1: Probe }
+type Probe = CatalogueProbe<RouteHarness>
+type Entry = CatalogueEntry<RouteHarness> & { v1: Probe }
 
 const UNKNOWN_ID = '1234567890123456789'
 const SRT = '1\n00:00:01,000 --> 00:00:02,000\nHello\n'
@@ -131,20 +129,5 @@ describe.each(entries)('%s', (code, { v2, v1 }) => {
     await h.close()
   })
 
-  it('renders its v2 problem', async () => {
-    const response = await v2.provoke(h)
-    expect([response.statusCode, mediaTypeOf(response)]).toEqual([v2.status, 'application/problem+json'])
-    expect(v2.status).toBe(ERROR_CODES[code].status)
-    expect(normalisedBody(response)).toEqual(v2.body)
-  })
-
-  it('renders its v1.1 body', async () => {
-    const response = await v1.provoke(h)
-    expect([response.statusCode, response.headers['content-type']]).toEqual([
-      v1.status,
-      'application/json;charset=utf-8',
-    ])
-    expect(v1.status).toBe(ERROR_CODES[code].v1.status)
-    expect(normalisedBody(response)).toEqual(v1.body)
-  })
+  itRendersBothDialects(code, { v2, v1 }, () => h)
 })

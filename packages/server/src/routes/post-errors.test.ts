@@ -6,8 +6,8 @@
  * with a worker. The table has the shape error-rendering.test.ts reads from catalogue test files.
  */
 import { ERROR_CODES, type ErrorCode } from '@birdhouse/protocol'
-import type { LightMyRequestResponse } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type CatalogueEntry, itRendersBothDialects } from '../test-support/catalogue-probes.js'
 import {
   animatedGifBytes,
   createPost,
@@ -20,17 +20,14 @@ import {
   blankProblem as blank,
   invalidRequestProblem as invalid,
   json,
-  mediaTypeOf,
   mp4Bytes,
-  normalisedBody,
   openRouteHarness,
   pngBytes,
   type RouteHarness,
   v1ErrorsBody as v1Errors,
 } from '../test-support/route-harness.js'
 
-type Probe = { provoke: (h: RouteHarness) => Promise<LightMyRequestResponse>; status: number; body: unknown }
-type Entry = { v2: Probe; v1: Probe | { unreachable: string }; worker?: true }
+type Entry = CatalogueEntry<RouteHarness> & { worker?: true }
 
 const UNKNOWN_ID = '1234567890123456789'
 const INVALID_IDS = 'Your media IDs are invalid.'
@@ -213,24 +210,5 @@ describe.each(entries)('%s', (code, { v2, v1, worker }) => {
     await h.close()
   })
 
-  it('renders its v2 problem', async () => {
-    const response = await v2.provoke(h)
-    expect([response.statusCode, mediaTypeOf(response)]).toEqual([v2.status, 'application/problem+json'])
-    expect(v2.status).toBe(ERROR_CODES[code].status)
-    expect(normalisedBody(response)).toEqual(v2.body)
-  })
-
-  if ('unreachable' in v1) {
-    it.skip(`has no v1.1 route: ${v1.unreachable}`, () => {})
-  } else {
-    it('renders its v1.1 body', async () => {
-      const response = await v1.provoke(h)
-      expect([response.statusCode, response.headers['content-type']]).toEqual([
-        v1.status,
-        'application/json;charset=utf-8',
-      ])
-      expect(v1.status).toBe(ERROR_CODES[code].v1.status)
-      expect(normalisedBody(response)).toEqual(v1.body)
-    })
-  }
+  itRendersBothDialects(code, { v2, v1 }, () => h)
 })
