@@ -5,10 +5,11 @@
  * variables, then the token file `birdhouse login` wrote (refreshed as needed, safely across
  * concurrent runs).
  */
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { type Auth, bearer, oauth1, oauth2User, X_AUTHORIZE_URL, X_TOKEN_URL } from '@birdhouse/client'
-import { FileTokenStore } from '@birdhouse/client/node'
+import { FileTokenStore, nodeTransport, readClientEnv, type Transport } from '@birdhouse/client/node'
 import type { Command } from 'commander'
 import { CliError } from './cli-error.js'
 
@@ -74,6 +75,25 @@ export function defaultTokenFile(): string {
   return join(nonEmpty(process.env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'birdhouse', 'tokens.json')
 }
 
+let transport: Transport | undefined
+
+/**
+ * The one transport of a CLI run, for uploads and token requests alike: Node's, trusting the PEM
+ * file `BIRDHOUSE_CA_FILE` names besides Node's roots.
+ */
+export function cliTransport(): Transport {
+  if (transport !== undefined) return transport
+  const { caFile } = readClientEnv()
+  let ca: Buffer | undefined
+  try {
+    ca = caFile === undefined ? undefined : readFileSync(caFile)
+  } catch (error) {
+    throw new CliError('usage', `BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`)
+  }
+  transport = nodeTransport({ ca })
+  return transport
+}
+
 /** The credentials to send, in the order the module comment gives. */
 export async function resolveAuth(options: ApiOptions): Promise<Auth> {
   const token = options.token ?? nonEmpty(process.env.BIRDHOUSE_TOKEN)
@@ -98,7 +118,13 @@ export async function resolveAuth(options: ApiOptions): Promise<Auth> {
   }
   if (file.client === undefined) return bearer(file.tokens.accessToken)
   const { clientId, clientSecret, tokenUrl } = file.client
-  return oauth2User({ store, clientId, tokenUrl, ...(clientSecret === undefined ? {} : { clientSecret }) })
+  return oauth2User({
+    store,
+    clientId,
+    tokenUrl,
+    transport: cliTransport(),
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+  })
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

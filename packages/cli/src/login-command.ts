@@ -15,7 +15,7 @@ import { buildAuthorizeUrl, createPkcePair, createState, DEFAULT_SCOPES, exchang
 import { FileTokenStore } from '@birdhouse/client/node'
 import type { Command } from 'commander'
 import { abortOnSignals, failApi } from './api-failure.js'
-import { type ApiOptions, resolveEndpoints, tokenFilePath, withApiFlags } from './api-options.js'
+import { type ApiOptions, cliTransport, resolveEndpoints, tokenFilePath, withApiFlags } from './api-options.js'
 import { CliError } from './cli-error.js'
 import { openLoopbackRedirect } from './loopback-redirect.js'
 import { parseInteger } from './parse-options.js'
@@ -84,6 +84,7 @@ async function login(options: LoginOptions): Promise<void> {
     const client = { clientId, tokenUrl: endpoints.tokenUrl, ...(clientSecret === undefined ? {} : { clientSecret }) }
     const tokens = await exchangeCode({
       ...client,
+      transport: cliTransport(),
       code,
       redirectUri: redirect.redirectUri,
       codeVerifier: pkce.verifier,

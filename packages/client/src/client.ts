@@ -1,5 +1,5 @@
 /**
- * `createClient`: the SDK's entry point, on `fetch` only, so it runs in browsers and Node alike.
+ * `createClient`: the SDK's entry point, on `fetch` by default (a `Transport` may replace it), so it runs in browsers and Node alike.
  * Base URLs default to X's (`https://api.x.com` for v2 and posts, `https://upload.x.com` for
  * v1.1 uploads); pointing `apiBaseUrl` anywhere else also moves uploads there unless
  * `uploadBaseUrl` is given, since birdhouse serves both on one port. Environment variables are read
@@ -9,6 +9,7 @@ import type { Auth } from './auth/auth-request.js'
 import { type CreatedPost, type CreatePostInput, createPost } from './create-post.js'
 import { type RetryOptions, resolveRetry, withRetry } from './http/retry.js'
 import { type HttpContext, sendRequest } from './http/send-request.js'
+import { fetchTransport, type Transport } from './http/transport.js'
 import { type OpenedSource, openSource, type UploadSource } from './sources/open-source.js'
 import { waitForProcessing } from './upload/processing-wait.js'
 import { uploadFromSource } from './upload/upload-media.js'
@@ -31,8 +32,10 @@ export interface ClientOptions {
   uploadBaseUrl?: string | URL | undefined
   /** Produces the Authorization header of each request (`bearer(token)`, OAuth 2.0 user, OAuth 1.0a…). */
   auth: Auth
-  /** The fetch to use; default `globalThis.fetch`. */
+  /** The fetch to use; default `globalThis.fetch`. Ignored when `transport` is given. */
   fetch?: typeof fetch | undefined
+  /** Sends the requests; default `fetchTransport(fetch)` (the Node entry's default writes segments with no copy). */
+  transport?: Transport | undefined
   /** `User-Agent` header; default none (browsers set their own). */
   userAgent?: string | undefined
   /** Deadline of each request, ms; default 120 000. */
@@ -103,7 +106,7 @@ export function buildClient<Source>(
 ): Client<Source> {
   const urls = resolveBaseUrls(options)
   const http: HttpContext = {
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    transport: options.transport ?? fetchTransport(options.fetch),
     auth: options.auth,
     userAgent: options.userAgent,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 /**
  * `@birdhouse/client`: the uploader SDK for X's media API, against X and against birdhouse. This
- * entry runs in browsers and Node alike (it needs only `fetch`, `Blob`, `FormData` and WebCrypto);
+ * entry runs in browsers and Node alike (it needs only `fetch`, `Blob` and WebCrypto);
  * file paths, on-disk checkpoints and environment variables are in `@birdhouse/client/node`.
  */
 export {
@@ -88,6 +88,13 @@ export {
   type XApiErrorOptions,
 } from './errors.js'
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry.js'
+export {
+  type BodyPart,
+  fetchTransport,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from './http/transport.js'
 export { type ByteSource, edgeFingerprint, FINGERPRINT_EDGE_BYTES } from './sources/byte-source.js'
 export type { OpenedSource, UploadSource } from './sources/open-source.js'
 export type { StreamInput } from './sources/stream-source.js'

@@ -128,12 +128,13 @@ class OAuth2User implements OAuth2UserAuth {
   }
 
   #tokenClient(): TokenClientOptions {
-    const { tokenUrl, clientId, clientSecret, fetch, timeoutMs, now } = this.#o
+    const { tokenUrl, clientId, clientSecret, fetch, transport, timeoutMs, now } = this.#o
     return {
       clientId,
       ...(tokenUrl === undefined ? {} : { tokenUrl }),
       ...(clientSecret === undefined ? {} : { clientSecret }),
       ...(fetch === undefined ? {} : { fetch }),
+      ...(transport === undefined ? {} : { transport }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(now === undefined ? {} : { now }),
     }

@@ -7,6 +7,7 @@
  * `OAuthClientError` (`TOKEN_REQUEST_REJECTED` for an RFC 6749 error body).
  */
 import { NetworkError, TimeoutError } from '../errors.js'
+import { fetchTransport, type Transport, type TransportResponse } from '../http/transport.js'
 import { OAuthClientError } from './auth-error.js'
 import { base64Utf8 } from './base64.js'
 import { type TokenResponseBody, type Tokens, tokensFromResponse } from './tokens.js'
@@ -23,8 +24,10 @@ export interface TokenClientOptions {
   clientId: string
   /** A confidential client's secret, sent as HTTP Basic; omit for a public client. */
   clientSecret?: string
-  /** Default the global `fetch`. */
+  /** Default the global `fetch`; ignored when `transport` is given. */
   fetch?: typeof fetch
+  /** Sends the request (the Node entry's `nodeTransport` for a custom CA); default `fetchTransport(fetch)`. */
+  transport?: Transport
   signal?: AbortSignal
   /** Per request; default 30 000 ms. */
   timeoutMs?: number
@@ -81,8 +84,9 @@ async function requestTokens(options: TokenClientOptions, params: [string, strin
   if (options.clientSecret === undefined) body.set('client_id', options.clientId)
   else headers.authorization = basicAuthorization(options.clientId, options.clientSecret)
   const response = await post(options, url, headers, body.toString())
-  const parsed = await readJson(response)
-  if (response.ok && isTokenBody(parsed)) return tokensFromResponse(parsed, (options.now ?? Date.now)())
+  const parsed = parseJson(response.text)
+  if (response.status >= 200 && response.status < 300 && isTokenBody(parsed))
+    return tokensFromResponse(parsed, (options.now ?? Date.now)())
   throw rejection(url, response.status, parsed)
 }
 
@@ -97,12 +101,13 @@ async function post(
   url: string,
   headers: Record<string, string>,
   body: string,
-): Promise<Response> {
+): Promise<TransportResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const timeout = AbortSignal.timeout(timeoutMs)
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout])
   try {
-    return await (options.fetch ?? fetch)(url, { method: 'POST', headers, body, signal })
+    const transport = options.transport ?? fetchTransport(options.fetch)
+    return await transport({ method: 'POST', url, headers, body: [body], signal })
   } catch (error) {
     if (options.signal?.aborted === true) throw options.signal.reason
     if (timeout.aborted) {
@@ -112,8 +117,7 @@ async function post(
   }
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text()
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {

@@ -1,8 +1,9 @@
-/** `sendRequest` over a scripted fetch: auth, 401 refresh, error mapping, timeouts and aborts. */
+/** `sendRequest` over a scripted fetch (through `fetchTransport`): auth, 401 refresh, error mapping, timeouts and aborts. */
 import { describe, expect, it } from 'vitest'
 import type { Auth, AuthRequest } from '../auth/auth-request.js'
 import { isNetworkError, isTimeoutError, isXApiError } from '../errors.js'
 import { type HttpContext, rateLimitResetAtMs, sendRequest } from './send-request.js'
+import { fetchTransport } from './transport.js'
 
 type Call = { url: string; init: RequestInit }
 
@@ -23,13 +24,13 @@ function context(
     },
     userAgent: 'test-agent',
     requestTimeoutMs: 1000,
-    fetch: async (input, init) => {
+    transport: fetchTransport(async (input, init) => {
       const call = { url: String(input), init: init ?? {} }
       calls.push(call)
       const answer = answers[calls.length - 1] ?? answers.at(-1)
       if (answer === undefined) throw new Error('no answer scripted')
       return answer(call)
-    },
+    }),
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * One HTTP exchange over `fetch`: authorizes it (the `Auth` sees the urlencoded parameters that
+ * One HTTP exchange over the client's `Transport`: authorizes it (the `Auth` sees the urlencoded parameters that
  * OAuth 1.0a signs), bounds it by `requestTimeoutMs` and the caller's signal, reads the body, and
  * turns failures into the SDK's errors. After a 401 it asks the `Auth` once whether a fresh header
  * may help (a refreshed OAuth 2.0 token) and, if so, sends the request again.
@@ -7,27 +7,22 @@
 import type { Auth } from '../auth/auth-request.js'
 import { recognizeError } from '../error-recognition.js'
 import { NetworkError, TimeoutError, XApiError } from '../errors.js'
+import { encodeMultipart, type MultipartFile } from './multipart.js'
+import type { BodyPart, Transport } from './transport.js'
 
 /** What every request of a client shares. */
 export interface HttpContext {
-  fetch: typeof fetch
+  transport: Transport
   auth: Auth
   userAgent: string | undefined
   requestTimeoutMs: number
-}
-
-/** A file part of a multipart body. */
-export interface FilePart {
-  name: string
-  bytes: Uint8Array
-  filename: string
 }
 
 /** A request body: JSON, urlencoded (signed by OAuth 1.0a), or multipart (fields before the file). */
 export type RequestBody =
   | { kind: 'json'; value: unknown }
   | { kind: 'form'; fields: Readonly<Record<string, string>> }
-  | { kind: 'multipart'; fields: Readonly<Record<string, string>>; file: FilePart }
+  | { kind: 'multipart'; fields: Readonly<Record<string, string>>; file: MultipartFile }
 
 /** One request. */
 export interface HttpRequest {
@@ -47,23 +42,15 @@ export interface HttpResponse {
   body: unknown
 }
 
-function encodeBody(body: RequestBody | undefined): { payload?: BodyInit; contentType?: string } {
+function encodeBody(body: RequestBody | undefined): { parts?: BodyPart[]; contentType?: string } {
   if (body === undefined) return {}
   switch (body.kind) {
     case 'json':
-      return { payload: JSON.stringify(body.value), contentType: 'application/json' }
+      return { parts: [JSON.stringify(body.value)], contentType: 'application/json' }
     case 'form':
-      return {
-        payload: new URLSearchParams(body.fields).toString(),
-        contentType: 'application/x-www-form-urlencoded',
-      }
-    case 'multipart': {
-      const form = new FormData()
-      for (const [name, value] of Object.entries(body.fields)) form.append(name, value)
-      // The Blob copies the chunk, so the caller's buffer may be reused once this resolves.
-      form.append(body.file.name, new Blob([body.file.bytes as Uint8Array<ArrayBuffer>]), body.file.filename)
-      return { payload: form }
-    }
+      return { parts: [new URLSearchParams(body.fields).toString()], contentType: 'application/x-www-form-urlencoded' }
+    case 'multipart':
+      return encodeMultipart(body.fields, body.file)
   }
 }
 
@@ -78,8 +65,7 @@ export function rateLimitResetAtMs(headers: Headers, nowMs: number = Date.now())
   return Number.isNaN(date) ? undefined : date
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
+function parseBody(text: string): unknown {
   if (text === '') return undefined
   try {
     return JSON.parse(text) as unknown
@@ -89,14 +75,14 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 interface Exchange {
-  response: Response
+  response: { status: number; headers: Headers }
   body: unknown
   /** The Authorization header value sent. */
   authorization: string
 }
 
 async function exchange(context: HttpContext, request: HttpRequest): Promise<Exchange> {
-  const { payload, contentType } = encodeBody(request.body)
+  const { parts, contentType } = encodeBody(request.body)
   const authorization = await context.auth.authorize({
     method: request.method,
     url: request.url,
@@ -108,13 +94,8 @@ async function exchange(context: HttpContext, request: HttpRequest): Promise<Exc
   const timeout = AbortSignal.timeout(context.requestTimeoutMs)
   const signal = request.signal === undefined ? timeout : AbortSignal.any([request.signal, timeout])
   try {
-    const response = await context.fetch(request.url, {
-      method: request.method,
-      headers,
-      signal,
-      ...(payload === undefined ? {} : { body: payload }),
-    })
-    return { response, body: await readBody(response), authorization }
+    const response = await context.transport({ method: request.method, url: request.url, headers, body: parts, signal })
+    return { response, body: parseBody(response.text), authorization }
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason
     if (timeout.aborted) {
@@ -131,7 +112,8 @@ export async function sendRequest(context: HttpContext, request: HttpRequest): P
   if (response.status === 401 && (await context.auth.onUnauthorized?.(authorization)) === true) {
     ;({ response, body } = await exchange(context, request))
   }
-  if (response.ok) return { status: response.status, headers: response.headers, body }
+  if (response.status >= 200 && response.status < 300)
+    return { status: response.status, headers: response.headers, body }
   const recognized = recognizeError(response.status, body)
   throw new XApiError(`${request.method} ${new URL(request.url).pathname}: ${recognized.message}`, {
     status: response.status,

@@ -1,6 +1,6 @@
 /**
- * A file on disk as an upload source: one file handle, each segment read at its offset into a
- * buffer of its own when its turn comes (memory stays at `parallel × chunkBytes`). The identity is
+ * A file on disk as an upload source: one file handle, each segment read at its offset, when its
+ * turn comes, into one of the engine's `parallel` reusable buffers (`readInto`). The identity is
  * the absolute path; the fingerprint adds size and mtime to the hash of the file's two ends.
  */
 import { type FileHandle, open } from 'node:fs/promises'
@@ -23,8 +23,14 @@ class FileSource implements ByteSource {
     this.#mtimeMs = mtimeMs
   }
 
-  async read(start: number, end: number): Promise<Uint8Array> {
-    const buffer = Buffer.allocUnsafe(end - start)
+  read(start: number, end: number): Promise<Uint8Array> {
+    return this.readInto(start, end, Buffer.allocUnsafe(end - start))
+  }
+
+  async readInto(start: number, end: number, target: Uint8Array): Promise<Uint8Array> {
+    if (target.length < end - start)
+      throw new RangeError(`readInto: ${end - start} bytes do not fit in ${target.length}`)
+    const buffer = target.subarray(0, end - start)
     let filled = 0
     while (filled < buffer.length) {
       const { bytesRead } = await this.#handle.read(buffer, filled, buffer.length - filled, start + filled)

@@ -1,12 +1,16 @@
 /**
- * The Node flavour of `createClient`: base URLs from the environment (`client-env.ts`), a
+ * The Node flavour of `createClient`: base URLs and a custom CA from the environment
+ * (`client-env.ts`), the no-copy `nodeTransport` (unless a `fetch` or `transport` is given), a
  * `User-Agent`, and `uploadMedia` / `createPost` sources that may also be file paths or `file:`
  * URLs, read segment by segment from a file handle.
  */
+
+import { readFileSync } from 'node:fs'
 import { buildClient, type ClientOptions, type Client as CoreClient } from '../client.js'
 import { type OpenedSource, openSource, type UploadSource } from '../sources/open-source.js'
 import { readClientEnv } from './client-env.js'
 import { openFileSource } from './file-source.js'
+import { type NodeTransportOptions, nodeTransport } from './node-transport.js'
 
 /** What the Node client uploads: everything the core takes, plus file paths and `file:` URLs. */
 export type NodeUploadSource = UploadSource | string | URL
@@ -14,14 +18,25 @@ export type NodeUploadSource = UploadSource | string | URL
 /** A client whose `uploadMedia` and `createPost` also take file paths (the core `Client` with Node sources). */
 export type Client<Source = NodeUploadSource> = CoreClient<Source>
 
-/** Options of the Node `createClient`: the core's plus the environment to read (default `process.env`). */
+/** Options of the Node `createClient`: the core's, a custom CA, and the environment to read (default `process.env`). */
 export interface NodeClientOptions extends ClientOptions {
+  /** PEM certificates trusted besides Node's roots; default the file named by `BIRDHOUSE_CA_FILE`. */
+  ca?: NodeTransportOptions['ca']
   env?: NodeJS.ProcessEnv
 }
 
 async function openNodeSource(source: NodeUploadSource): Promise<OpenedSource> {
   if (typeof source === 'string' || source instanceof URL) return { source: await openFileSource(source), owned: true }
   return openSource(source)
+}
+
+function readCaFile(path: string | undefined): Buffer | undefined {
+  if (path === undefined) return undefined
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    throw new Error(`BIRDHOUSE_CA_FILE ${path} cannot be read: ${(error as Error).message}`, { cause: error })
+  }
 }
 
 /**
@@ -33,11 +48,20 @@ async function openNodeSource(source: NodeUploadSource): Promise<OpenedSource> {
  * const media = await client.uploadMedia('clip.mp4', { resume: { store }, onProgress: (p) => console.log(p) })
  */
 export function createClient(options: NodeClientOptions): Client<NodeUploadSource> {
-  const { env, ...rest } = options
+  const { env, ca, ...rest } = options
   const fromEnv = readClientEnv(env)
+  if (ca !== undefined && (options.transport !== undefined || options.fetch !== undefined)) {
+    throw new TypeError(
+      'createClient: `ca` configures the Node transport; with your own `transport` or `fetch`, give it the CA',
+    )
+  }
+  const transport =
+    options.transport ??
+    (options.fetch === undefined ? nodeTransport({ ca: ca ?? readCaFile(fromEnv.caFile) }) : undefined)
   return buildClient<NodeUploadSource>(
     {
       ...rest,
+      transport,
       apiBaseUrl: options.apiBaseUrl ?? fromEnv.apiBaseUrl,
       uploadBaseUrl: options.uploadBaseUrl ?? fromEnv.uploadBaseUrl,
       userAgent: options.userAgent ?? `birdhouse-client (node ${process.versions.node})`,

@@ -20,6 +20,12 @@ export interface ByteSource {
   readonly identity?: string | undefined
   /** The bytes `[start, end)`, in a buffer the caller may keep. */
   read(start: number, end: number): Promise<Uint8Array>
+  /**
+   * Optional: the bytes `[start, end)` read into the front of `target` (at least `end - start`
+   * long), resolving to that view. The engine then reuses `parallel` buffers for the whole upload
+   * instead of allocating one per segment.
+   */
+  readInto?(start: number, end: number, target: Uint8Array): Promise<Uint8Array>
   /** The first `length` bytes (or fewer, for a shorter source) without consuming them. */
   head(length: number): Promise<Uint8Array>
   /** What identifies the content for resuming; undefined when the source cannot tell. */

@@ -1,6 +1,7 @@
 /**
  * AbortSignal everywhere: before anything is sent, while APPENDs are in flight (held at the proxy
- * so the abort surely lands mid-request), and while polling STATUS. The checkpoint survives.
+ * so the abort surely lands mid-request), and while polling STATUS, over both transports. The
+ * checkpoint survives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer } from '../bearer.js'
@@ -9,6 +10,7 @@ import { createClient } from '../client.js'
 import { type FaultProxy, startFaultProxy } from '../test-support/fault-proxy.js'
 import { type MediaFixtures, mediaFixtures } from '../test-support/media-fixtures.js'
 import { startTestServer, type TestServer } from '../test-support/test-server.js'
+import { TRANSPORTS } from '../test-support/transports.js'
 
 let server: TestServer
 let proxy: FaultProxy
@@ -22,9 +24,10 @@ afterAll(async () => {
   await Promise.all([server.close(), proxy.close()])
 })
 
-const client = () => createClient({ apiBaseUrl: proxy.url, auth: bearer(server.token) })
+describe.each(TRANSPORTS)('abort over %s', (_transportName, makeTransport) => {
+  const transport = makeTransport()
+  const client = () => createClient({ apiBaseUrl: proxy.url, auth: bearer(server.token), transport })
 
-describe('abort', () => {
   it('sends nothing when the signal is already aborted', async () => {
     const from = proxy.requests.length
     const reason = new Error('never mind')

@@ -6,10 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { bearer } from '../bearer.js'
 import { createClient } from '../client.js'
 import { isXApiError } from '../errors.js'
+import type { Transport } from '../http/transport.js'
+import type { ByteSource } from '../sources/byte-source.js'
 import { bytesSource } from '../sources/memory-source.js'
 import { type FaultProxy, startFaultProxy } from '../test-support/fault-proxy.js'
 import { type MediaFixtures, mediaFixtures } from '../test-support/media-fixtures.js'
 import { sha256, startTestServer, type TestServer } from '../test-support/test-server.js'
+import { TRANSPORTS } from '../test-support/transports.js'
 import { effectiveChunkBytes, layoutSegments, sendSegments } from './segments.js'
 
 let server: TestServer
@@ -33,8 +36,16 @@ async function openProxy(): Promise<FaultProxy> {
 
 const CHUNK_BYTES = 64 * 1024
 
-async function uploadThroughProxy(options: { parallel?: number; wireStyle?: 'v2' | 'v2-command' | 'v1.1' } = {}) {
-  const client = createClient({ apiBaseUrl: proxy.url, auth: bearer(server.token), retry: { baseDelayMs: 5 } })
+async function uploadThroughProxy(
+  options: { parallel?: number; wireStyle?: 'v2' | 'v2-command' | 'v1.1' } = {},
+  transport?: Transport,
+) {
+  const client = createClient({
+    apiBaseUrl: proxy.url,
+    auth: bearer(server.token),
+    retry: { baseDelayMs: 5 },
+    transport,
+  })
   return client.uploadMedia(media.mp4, { chunkBytes: CHUNK_BYTES, waitForProcessing: false, ...options })
 }
 
@@ -95,6 +106,83 @@ describe('parallel segments', () => {
   })
 })
 
+describe('segment buffers', () => {
+  const PARALLEL = 3
+  const SEGMENT_BYTES = 1000
+  /** 20 segments, the last one half as long. */
+  const bytes = Uint8Array.from({ length: 19 * SEGMENT_BYTES + SEGMENT_BYTES / 2 }, (_, i) => (i * 31 + (i >> 8)) & 255)
+  const segments = layoutSegments(bytes.length, SEGMENT_BYTES)
+
+  /** A source that reads into the engine's buffers (as the file source does), recording each target. */
+  function readIntoSource(targets: Set<ArrayBufferLike>): ByteSource {
+    return {
+      ...bytesSource(bytes),
+      readInto: async (start, end, target) => {
+        targets.add(target.buffer)
+        const view = target.subarray(0, end - start)
+        view.set(bytes.subarray(start, end))
+        return view
+      },
+    }
+  }
+
+  const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b))
+  /** Out of order on purpose: waits of 0 to 12 ms that do not grow with the index. */
+  const sendDelayMs = (index: number) => ((index * 7) % 5) * 3
+
+  it('lends at most `parallel` buffers for the whole upload, each to one send at a time', async () => {
+    const targets = new Set<ArrayBufferLike>()
+    const inFlight = new Set<ArrayBufferLike>()
+    const sentFrom = new Set<ArrayBufferLike>()
+    const sharedBy: number[] = []
+    let maxInFlight = 0
+    await sendSegments({
+      source: readIntoSource(targets),
+      segments,
+      parallel: PARALLEL,
+      send: async (segment, segmentBytes) => {
+        const buffer = segmentBytes.buffer
+        if (inFlight.has(buffer)) sharedBy.push(segment.index)
+        inFlight.add(buffer)
+        sentFrom.add(buffer)
+        maxInFlight = Math.max(maxInFlight, inFlight.size)
+        await new Promise((resolve) => setTimeout(resolve, sendDelayMs(segment.index)))
+        inFlight.delete(buffer)
+      },
+      onAck: async () => {},
+    })
+    expect(sharedBy).toEqual([])
+    expect(maxInFlight).toBe(PARALLEL)
+    expect(sentFrom.size).toBeLessThanOrEqual(PARALLEL)
+    // Every send got a view of a buffer the engine lent to `readInto`, not a copy or a fresh read.
+    expect([...sentFrom].every((buffer) => targets.has(buffer))).toBe(true)
+  })
+
+  it("hands each send its own segment's bytes until it settled, even when sends finish out of order", async () => {
+    const finished: number[] = []
+    const wrongAtStart: number[] = []
+    const wrongAtEnd: number[] = []
+    await sendSegments({
+      source: readIntoSource(new Set()),
+      segments,
+      parallel: PARALLEL,
+      send: async (segment, segmentBytes) => {
+        const expected = bytes.subarray(segment.start, segment.end)
+        if (!sameBytes(segmentBytes, expected)) wrongAtStart.push(segment.index)
+        await new Promise((resolve) => setTimeout(resolve, sendDelayMs(segment.index)))
+        // A buffer handed to the next segment while this send was running would fail here.
+        if (!sameBytes(segmentBytes, expected)) wrongAtEnd.push(segment.index)
+        finished.push(segment.index)
+      },
+      onAck: async () => {},
+    })
+    expect(finished).toHaveLength(segments.length)
+    expect(finished).not.toEqual([...finished].sort((a, b) => a - b))
+    expect(wrongAtStart).toEqual([])
+    expect(wrongAtEnd).toEqual([])
+  })
+})
+
 describe('per-segment retry', () => {
   const FAULTS = [
     ['a connection reset before the server saw the segment', { kind: 'reset' }],
@@ -103,7 +191,13 @@ describe('per-segment retry', () => {
     ['429 with x-rate-limit-reset', { kind: 'rate-limit', resetEpochSecs: Math.floor(Date.now() / 1000) }],
   ] as const
 
-  it.each(FAULTS)('survives %s on two segments', async (_name, fault) => {
+  /** Each fault over each transport (one transport of each kind for the whole group, as a client keeps one). */
+  const FAULT_CASES = TRANSPORTS.flatMap(([transportName, makeTransport]) => {
+    const transport = makeTransport()
+    return FAULTS.map(([faultName, fault]) => [faultName, transportName, transport, fault] as const)
+  })
+
+  it.each(FAULT_CASES)('survives %s on two segments over %s', async (_faultName, _transportName, transport, fault) => {
     await openProxy()
     const faulted = new Set<number>()
     proxy.rule = (request) => {
@@ -112,7 +206,7 @@ describe('per-segment retry', () => {
       faulted.add(index)
       return fault
     }
-    const result = await uploadThroughProxy()
+    const result = await uploadThroughProxy({}, transport)
     const appends = proxy.appends()
     expect(appends.filter((r) => r.segmentIndex === 2)).toHaveLength(2)
     expect(appends.filter((r) => r.segmentIndex === 5)).toHaveLength(2)

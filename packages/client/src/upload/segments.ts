@@ -1,9 +1,12 @@
 /**
  * Parallel APPENDs with bounded memory. A segment is read from its source only when one of the
- * `parallel` slots is free, and its bytes are dropped once X acknowledged it (and the checkpoint
- * recorded it), so at most `parallel` segments are held whatever the file size. Each segment owns
- * its buffer: twitter-api-v2 corrupts parallel segments by reusing one read buffer for all of
- * them (real-clients.md §0.2). The first failure aborts the other requests in flight.
+ * `parallel` slots is free, and its bytes are let go once X acknowledged it (and the checkpoint
+ * recorded it), so at most `parallel` segments are held whatever the file size. Sources that can
+ * `readInto` a buffer share `parallel` buffers for the whole upload, each lent to one segment from
+ * its read until its request settled and handed back only then: twitter-api-v2 corrupts parallel
+ * segments by reusing one read buffer for all of them (real-clients.md §0.2), and a fresh buffer
+ * per segment leaves the garbage collector hundreds of megabytes behind. The first failure aborts
+ * the other requests in flight.
  */
 import { MAX_SEGMENT_INDEX } from '@birdhouse/protocol'
 import type { ByteSource } from '../sources/byte-source.js'
@@ -59,24 +62,43 @@ export async function sendSegments(options: SendSegmentsOptions): Promise<void> 
     controller.abort(error)
   }
   const inFlight = new Set<Promise<void>>()
-  const run = async (segment: Segment, bytes: Uint8Array) => {
+  const buffers = new BufferPool(Math.max(0, ...options.segments.map((segment) => segment.end - segment.start)))
+  const read = (segment: Segment): Promise<{ bytes: Uint8Array; lent?: Uint8Array }> => {
+    const { source } = options
+    if (source.readInto === undefined) return source.read(segment.start, segment.end).then((bytes) => ({ bytes }))
+    const lent = buffers.take()
+    return source.readInto(segment.start, segment.end, lent).then(
+      (bytes) => ({ bytes, lent }),
+      (error: unknown) => {
+        buffers.give(lent)
+        throw error
+      },
+    )
+  }
+  const run = async (segment: Segment, bytes: Uint8Array, lent: Uint8Array | undefined) => {
     try {
       await options.send(segment, bytes, controller.signal)
       await options.onAck(segment)
     } catch (error) {
       fail(error)
+    } finally {
+      if (lent !== undefined) buffers.give(lent)
     }
   }
   try {
     for (const segment of options.segments) {
       while (inFlight.size >= Math.max(1, options.parallel)) await Promise.race(inFlight)
       if (controller.signal.aborted) break
-      const bytes = await options.source.read(segment.start, segment.end).catch((error: unknown) => {
+      const got = await read(segment).catch((error: unknown) => {
         fail(error)
         return undefined
       })
-      if (bytes === undefined || controller.signal.aborted) break
-      const task: Promise<void> = run(segment, bytes).finally(() => inFlight.delete(task))
+      if (got === undefined) break
+      if (controller.signal.aborted) {
+        if (got.lent !== undefined) buffers.give(got.lent)
+        break
+      }
+      const task: Promise<void> = run(segment, got.bytes, got.lent).finally(() => inFlight.delete(task))
       inFlight.add(task)
     }
     await Promise.all(inFlight)
@@ -85,4 +107,22 @@ export async function sendSegments(options: SendSegmentsOptions): Promise<void> 
   }
   if (signal?.aborted) throw signal.reason
   if (failure !== undefined) throw failure.error
+}
+
+/** Buffers of one size, allocated on first need and reused; at most as many exist as were ever taken at once. */
+class BufferPool {
+  readonly #size: number
+  readonly #free: Uint8Array[] = []
+
+  constructor(size: number) {
+    this.#size = size
+  }
+
+  take(): Uint8Array {
+    return this.#free.pop() ?? new Uint8Array(this.#size)
+  }
+
+  give(buffer: Uint8Array): void {
+    this.#free.push(buffer)
+  }
 }

@@ -1,13 +1,14 @@
 /**
- * Uploads of every kind through every wire style against a real birdhouse app, each checked by
- * hashing what the server stored. No worker runs, so GIFs and videos stay as uploaded (their
- * processing is `processing-wait.test.ts`'s business).
+ * Uploads of every kind through every wire style and both transports against a real birdhouse
+ * app, each checked by hashing what the server stored. No worker runs, so GIFs and videos stay as
+ * uploaded (their processing is `processing-wait.test.ts`'s business).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer } from '../bearer.js'
 import { createClient } from '../client.js'
 import { type MediaFixtures, mediaFixtures } from '../test-support/media-fixtures.js'
 import { sha256, startTestServer, type TestServer } from '../test-support/test-server.js'
+import { TRANSPORTS } from '../test-support/transports.js'
 import { WIRE_STYLES } from '../wire/upload-wire.js'
 import type { UploadProgress } from './upload-options.js'
 
@@ -28,11 +29,18 @@ const KINDS = [
   { kind: 'mp4', type: 'video/mp4', category: 'tweet_video', keyPrefix: '7_', chunkBytes: CHUNK_BYTES },
 ] as const
 
-describe.each(WIRE_STYLES)('uploadMedia over %s', (wireStyle) => {
+/** Every wire style over every transport: the `node` one writes segments from the caller's buffers. */
+const WIRE_CASES = TRANSPORTS.flatMap(([transportName, makeTransport]) =>
+  WIRE_STYLES.map((wireStyle) => [wireStyle, transportName, makeTransport] as const),
+)
+
+describe.each(WIRE_CASES)('uploadMedia on the %s wire over %s', (wireStyle, _transportName, makeTransport) => {
+  const transport = makeTransport()
+
   it.each(KINDS)(
     'uploads a $kind whose stored bytes equal the source',
     async ({ kind, type, category, keyPrefix, chunkBytes }) => {
-      const client = createClient({ apiBaseUrl: server.url, auth: bearer(server.token) })
+      const client = createClient({ apiBaseUrl: server.url, auth: bearer(server.token), transport })
       const bytes = media[kind]
       const events: UploadProgress[] = []
       const result = await client.uploadMedia(bytes, {
