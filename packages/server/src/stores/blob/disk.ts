@@ -15,6 +15,7 @@ import { ApiError } from '../../errors.js'
 import type { BlobStore, BlobStoreCapabilities, ByteRange, PutOptions } from '../blob-store.js'
 import { assertBlobKey, assertBlobPrefix } from './blob-key.js'
 import { ByteLimit } from './byte-limit.js'
+import { Coalesce } from './coalesce.js'
 
 const TEMP_DIR = '.tmp'
 const STALE_TEMP_MS = 60 * 60 * 1000
@@ -60,7 +61,7 @@ export class DiskBlobStore implements BlobStore {
     const durable = this.#fsync && options.durable !== false
     const file = createWriteStream(temp, { flags: 'wx', flush: durable })
     try {
-      await pipeline(body, limit, file)
+      await pipeline(body, limit, new Coalesce(), file)
       await mkdir(dirname(target), { recursive: true })
       await rename(temp, target)
       if (durable) await this.#syncDir(dirname(target))

@@ -68,6 +68,21 @@ export class SqliteStatements {
     return translated(() => this.#db.transaction(fn).immediate())
   }
 
+  /**
+   * `immediate`, but its commit is not fsynced (`synchronous = NORMAL` for this one transaction):
+   * for rows a power cut may lose, like rate-limit counters. In WAL mode the commit is still atomic
+   * and is made durable by the next FULL commit; each request no longer blocks the event loop on an
+   * fsync just to count itself.
+   */
+  relaxed<T>(fn: () => T): T {
+    this.#db.pragma('synchronous = NORMAL')
+    try {
+      return this.immediate(fn)
+    } finally {
+      this.#db.pragma('synchronous = FULL')
+    }
+  }
+
   #statement(sql: string): Database.Statement {
     let statement = this.#statements.get(sql)
     if (statement === undefined) {
