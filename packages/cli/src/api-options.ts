@@ -84,13 +84,11 @@ let transport: Transport | undefined
 export function cliTransport(): Transport {
   if (transport !== undefined) return transport
   const { caFile } = readClientEnv()
-  let ca: Buffer | undefined
   try {
-    ca = caFile === undefined ? undefined : readFileSync(caFile)
+    transport = nodeTransport({ ca: caFile === undefined ? undefined : readFileSync(caFile) })
   } catch (error) {
     throw new CliError('usage', `BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`)
   }
-  transport = nodeTransport({ ca })
   return transport
 }
 

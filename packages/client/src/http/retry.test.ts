@@ -16,6 +16,18 @@ describe('isRetryable', () => {
     expect(isRetryable(apiError(429))).toBe(true)
   })
 
+  it('does not retry a certificate the client does not trust, however deep the cause', () => {
+    const tls = Object.assign(new Error('unable to verify the first certificate'), {
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    })
+    expect(isRetryable(new NetworkError('POST', 'https://x', tls))).toBe(false)
+    // fetch wraps the socket's error: TypeError('fetch failed', { cause })
+    const viaFetch = new TypeError('fetch failed', { cause: tls })
+    expect(isRetryable(new NetworkError('POST', 'https://x', viaFetch))).toBe(false)
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    expect(isRetryable(new NetworkError('POST', 'https://x', refused))).toBe(true)
+  })
+
   it('does not retry other 4xx, processing deadlines or unknown errors', () => {
     for (const status of [400, 401, 403, 404, 413]) expect(isRetryable(apiError(status))).toBe(false)
     expect(isRetryable(new TimeoutError('processing', 1, 'slow'))).toBe(false)

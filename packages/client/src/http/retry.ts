@@ -1,7 +1,8 @@
 /**
  * Retries with exponential backoff and full jitter (a random wait between 0 and
  * `min(maxDelayMs, baseDelayMs × 2^attempt)`, AWS Architecture Blog "Exponential Backoff And
- * Jitter"). Network errors, request timeouts, 5xx and 429 are retried; every other 4xx is final.
+ * Jitter"). Network errors, request timeouts, 5xx and 429 are retried; every other 4xx is final,
+ * and so is a certificate the client does not trust (sending again cannot change it).
  * A 429 that says when its window resets (`x-rate-limit-reset`, X's epoch seconds, spec §11.2; or
  * `retry-after`) is retried just after the reset, unless that is further away than
  * `maxRateLimitWaitMs`.
@@ -41,9 +42,38 @@ function definedOnly(options: RetryOptions): RetryOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
 }
 
+/**
+ * OpenSSL's and Node's codes for a server certificate that is not trusted or does not match: a
+ * wrong CA, a self-signed or expired certificate, another host's name.
+ */
+const CERTIFICATE_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+/** Whether `error` or one of its causes is a certificate failure. */
+export function isCertificateError(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 8; depth++) {
+    const code = (cause as { code?: unknown }).code
+    if (typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code)) return true
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** Whether a failed request may succeed when sent again. */
 export function isRetryable(error: unknown): boolean {
-  if (isNetworkError(error)) return true
+  if (isNetworkError(error)) return !isCertificateError(error)
   if (isTimeoutError(error)) return error.kind === 'request'
   if (isXApiError(error)) return error.processingError === undefined && (error.status >= 500 || error.status === 429)
   return false

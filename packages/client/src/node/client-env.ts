@@ -24,7 +24,7 @@ function first(env: NodeJS.ProcessEnv, names: readonly string[]): string | undef
 }
 
 /**
- * Reads the base URLs of `env`.
+ * Reads the base URLs and the CA file of `env`.
  * @example readClientEnv({ BIRDHOUSE_API_URL: 'http://127.0.0.1:8080' }).apiBaseUrl // 'http://127.0.0.1:8080'
  */
 export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {

@@ -39,6 +39,16 @@ function readCaFile(path: string | undefined): Buffer | undefined {
   }
 }
 
+function envTransport(ca: NodeTransportOptions['ca'], caFile: string | undefined) {
+  const pem = ca ?? readCaFile(caFile)
+  try {
+    return nodeTransport({ ca: pem })
+  } catch (error) {
+    if (ca !== undefined) throw error
+    throw new Error(`BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
 /**
  * Creates a client whose sources may be file paths; base URLs fall back to the environment.
  * @example
@@ -55,9 +65,7 @@ export function createClient(options: NodeClientOptions): Client<NodeUploadSourc
       'createClient: `ca` configures the Node transport; with your own `transport` or `fetch`, give it the CA',
     )
   }
-  const transport =
-    options.transport ??
-    (options.fetch === undefined ? nodeTransport({ ca: ca ?? readCaFile(fromEnv.caFile) }) : undefined)
+  const transport = options.transport ?? (options.fetch === undefined ? envTransport(ca, fromEnv.caFile) : undefined)
   return buildClient<NodeUploadSource>(
     {
       ...rest,

@@ -92,6 +92,25 @@ describe('https with a private CA', () => {
     expect((await server.storedUpload(result.mediaId)).sha256).toBe(sha256(media.mp4))
   })
 
+  it('refuses a CA that holds no certificate, naming where it came from (Node would ignore it silently)', async () => {
+    const notPem = join(dir, 'not-a-certificate.pem')
+    await writeFile(notPem, 'hello\n')
+    expect(() => nodeTransport({ ca: 'hello' })).toThrow(/ca: no PEM certificate/)
+    const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
+    expect(() => nodeTransport({ ca: broken })).toThrow(/ca: a certificate does not parse/)
+    expect(() => createClient({ auth: bearer('t'), env: { BIRDHOUSE_CA_FILE: notPem } })).toThrow(
+      `BIRDHOUSE_CA_FILE ${notPem}: ca: no PEM certificate`,
+    )
+  })
+
+  it('fails with a NetworkError when the CA is not trusted, at once (a certificate is not retried)', async () => {
+    const requestsBefore = tls.connections
+    const client = createClient({ apiBaseUrl: tls.url, auth: bearer(server.token), env: {}, retry: { baseDelayMs: 1 } })
+    const retried = await client.uploadMedia(clipPath, { waitForProcessing: false }).catch((error: unknown) => error)
+    expect(isNetworkError(retried)).toBe(true)
+    expect(tls.connections - requestsBefore).toBe(1)
+  })
+
   it('fails with a NetworkError when the CA is not trusted', async () => {
     const failure = await upload({ env: {} }).catch((error: unknown) => error)
     expect(isNetworkError(failure)).toBe(true)

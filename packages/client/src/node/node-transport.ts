@@ -6,6 +6,8 @@
  * private authority. Redirects are not followed: no upload endpoint redirects, and a redirected
  * POST would lose its body.
  */
+
+import { X509Certificate } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
@@ -23,6 +25,21 @@ export interface NodeTransportOptions {
   ca?: string | Buffer | readonly (string | Buffer)[] | undefined
   /** Sockets kept open per host; default unlimited (the upload's `parallel` bounds them). */
   maxSockets?: number | undefined
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
+
+/** Throws unless `pem` holds at least one certificate and each parses (Node ignores a bad `ca` silently). */
+function checkPemCertificates(pem: string | Buffer): void {
+  const blocks = String(pem).match(PEM_CERTIFICATE) ?? []
+  if (blocks.length === 0) throw new TypeError('ca: no PEM certificate (-----BEGIN CERTIFICATE-----) found')
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block)
+    } catch (error) {
+      throw new TypeError(`ca: a certificate does not parse: ${(error as Error).message}`, { cause: error })
+    }
+  }
 }
 
 function headersOf(incoming: http.IncomingHttpHeaders): Headers {
@@ -47,6 +64,7 @@ function writeBody(outgoing: http.ClientRequest, parts: readonly BodyPart[]): vo
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const extraCa = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca]
+  for (const pem of extraCa) checkPemCertificates(pem)
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY }
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent({

@@ -43,6 +43,8 @@ export interface TlsTerminator {
   url: string
   /** PEM file of the CA that signed the server certificate. */
   caPath: string
+  /** TCP connections accepted so far, handshakes that failed included. */
+  readonly connections: number
   close(): Promise<void>
 }
 
@@ -83,12 +85,19 @@ export async function startTlsTerminator(upstreamUrl: string): Promise<TlsTermin
   })
   // A client that does not trust the CA aborts the handshake: that is the point, not a failure here.
   server.on('tlsClientError', () => {})
+  let connections = 0
+  server.on('connection', () => {
+    connections += 1
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   return {
     url: `https://127.0.0.1:${port}`,
     caPath: join(dir, 'ca.pem'),
+    get connections() {
+      return connections
+    },
     async close() {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
