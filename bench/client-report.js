@@ -58,9 +58,17 @@ function table(rows) {
   return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n')
 }
 
+function verdict(speedup, ceiling) {
+  if (speedup >= TARGET_SPEEDUP) return 'met'
+  if (ceiling !== undefined && ceiling < TARGET_SPEEDUP)
+    return `**not met**: out of reach here (ceiling < ${TARGET_SPEEDUP}×)`
+  return '**not met**'
+}
+
 /** Markdown of the section. */
 export function buildClientSection(report) {
-  const { fileBytes, delayMs, rttMs, processing, rounds, runs, skipped, versions } = report
+  const { fileBytes, delayMs, rttMs, processing, rounds, runs, sdkDirect, skipped, versions } = report
+  const directSecs = sdkDirect.length > 0 ? median(sdkDirect.map((r) => r.wallMs / 1000)) : undefined
   const sdk = runs.has('sdk') && runs.get('sdk').length > 0 ? summarize(runs.get('sdk')) : undefined
   const rows = [
     ['client', 'call', 'wire', 'wall s (median, range)', 'INIT→FINALIZE s', 'MB/s', 'peak RSS MB', 'SDK speed-up'],
@@ -83,8 +91,15 @@ export function buildClientSection(report) {
       speedup === undefined ? '—' : `${speedup.toFixed(2)}× (transfer ${uploadSpeedup.toFixed(2)}×)`,
     ])
     if (speedup !== undefined) {
-      const met = speedup >= TARGET_SPEEDUP ? 'met' : 'not met'
-      verdicts.push([`SDK ≥ ${TARGET_SPEEDUP}× faster than ${name} ${call}`, `${speedup.toFixed(2)}×`, met])
+      // The SDK's own upload with no latency at all: its wall time through the proxy can only be longer.
+      const ceiling = directSecs === undefined ? undefined : s.medianSecs / directSecs
+      verdicts.push([
+        `SDK ≥ ${TARGET_SPEEDUP}× faster than ${name} ${call}`,
+        `${speedup.toFixed(2)}×`,
+        ceiling === undefined ? '—' : `${ceiling.toFixed(2)}×`,
+        `${uploadSpeedup.toFixed(2)}×`,
+        verdict(speedup, ceiling),
+      ])
     }
   }
   const cpus = os.cpus()
@@ -113,7 +128,20 @@ export function buildClientSection(report) {
     '',
   ]
   for (const [id, reason] of skipped) lines.push(`Not run: ${id}: ${reason}.`, '')
-  if (verdicts.length > 0) lines.push(table([['target', 'measured', ''], ...verdicts]), '')
+  if (verdicts.length > 0) {
+    const header = ['target', 'wall time', 'ceiling (SDK with no latency)', 'transfer', 'verdict']
+    lines.push(
+      table([header, ...verdicts]),
+      '',
+      'Every client waits for processing after FINALIZE, and X answers FINALIZE with `check_after_secs` ≥ 1',
+      '(x-media-api.md §14 case 22), so about a second of every wall time is neither transfer nor anything a',
+      'client can shorten. The ceiling is the speed-up the SDK would show if its requests crossed no proxy at',
+      `all: the client's median wall time over the SDK's uploading straight to the server (median ${directSecs === undefined ? '—' : `${directSecs.toFixed(2)} s`},`,
+      "the processing wait included). Where even that is under the target, the server's ingest and the",
+      'processing wait, not the client, bound the ratio on this machine.',
+      '',
+    )
+  }
   return lines.join('\n')
 }
 
