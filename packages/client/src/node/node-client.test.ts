@@ -36,9 +36,33 @@ describe('base URLs', () => {
     expect([client.apiBaseUrl, client.uploadBaseUrl]).toEqual(['http://127.0.0.1:8080', 'http://127.0.0.1:8080'])
   })
 
+  it('finds the OAuth endpoints beside a non-X API base URL, unless they are given', () => {
+    expect(readClientEnv({ BIRDHOUSE_API_URL: 'http://127.0.0.1:8080/' })).toMatchObject({
+      authorizeUrl: 'http://127.0.0.1:8080/i/oauth2/authorize',
+      tokenUrl: 'http://127.0.0.1:8080/2/oauth2/token',
+    })
+    expect(readClientEnv({ BIRDHOUSE_API_URL: 'https://api.x.com' })).toMatchObject({
+      authorizeUrl: undefined,
+      tokenUrl: undefined,
+    })
+    const given = {
+      BIRDHOUSE_API_URL: 'http://127.0.0.1:8080',
+      BIRDHOUSE_AUTHORIZE_URL: 'https://auth.example/authorize',
+      BIRDHOUSE_TOKEN_URL: 'https://auth.example/token',
+    }
+    expect(readClientEnv(given)).toMatchObject({
+      authorizeUrl: 'https://auth.example/authorize',
+      tokenUrl: 'https://auth.example/token',
+    })
+    expect(readClientEnv({})).toMatchObject({ authorizeUrl: undefined, tokenUrl: undefined, caFile: undefined })
+  })
+
   it('takes X_API_BASE_URL and X_UPLOAD_BASE_URL, and lets options win', () => {
     const env = { X_API_BASE_URL: 'https://api.example', X_UPLOAD_BASE_URL: 'https://upload.example' }
-    expect(readClientEnv(env)).toEqual({ apiBaseUrl: 'https://api.example', uploadBaseUrl: 'https://upload.example' })
+    expect(readClientEnv(env)).toMatchObject({
+      apiBaseUrl: 'https://api.example',
+      uploadBaseUrl: 'https://upload.example',
+    })
     const client = createClient({ auth, env, apiBaseUrl: 'http://localhost:1' })
     expect([client.apiBaseUrl, client.uploadBaseUrl]).toEqual(['http://localhost:1', 'https://upload.example'])
   })
