@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -14,8 +13,8 @@ import { pipeline } from 'node:stream/promises'
 import { ApiError } from '../../errors.js'
 import type { BlobStore, BlobStoreCapabilities, ByteRange, PutOptions } from '../blob-store.js'
 import { assertBlobKey, assertBlobPrefix } from './blob-key.js'
+import { BlockFileWriter } from './block-file-writer.js'
 import { ByteLimit } from './byte-limit.js'
-import { Coalesce } from './coalesce.js'
 
 const TEMP_DIR = '.tmp'
 const STALE_TEMP_MS = 60 * 60 * 1000
@@ -57,11 +56,11 @@ export class DiskBlobStore implements BlobStore {
     const target = this.localPath(key)
     const temp = join(this.#root, TEMP_DIR, randomBytes(12).toString('hex'))
     const limit = new ByteLimit(options.maxBytes ?? Number.POSITIVE_INFINITY)
-    // `flush` fsyncs the file before it is closed, so the rename below publishes durable bytes.
+    // The writer fsyncs the file before it finishes, so the rename below publishes durable bytes.
     const durable = this.#fsync && options.durable !== false
-    const file = createWriteStream(temp, { flags: 'wx', flush: durable })
+    const file = new BlockFileWriter(await open(temp, 'wx'), { sync: durable })
     try {
-      await pipeline(body, limit, new Coalesce(), file)
+      await pipeline(body, limit, file)
       await mkdir(dirname(target), { recursive: true })
       await rename(temp, target)
       if (durable) await this.#syncDir(dirname(target))
