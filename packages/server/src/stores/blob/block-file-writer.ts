@@ -1,12 +1,13 @@
 /**
  * Writes a stream to an open file in blocks. A request body arrives in socket-sized chunks (about
  * 60 KB on loopback), and each `fs.write` costs the event loop a thread-pool round trip: written
- * one by one, six 100 MB uploads spent 0.55 s of the server's main thread in `writeBuffer`, against
- * 0.23–0.33 s in 256 KiB blocks (CPU profiles of the built server). Here chunks are copied into one of two reused blocks of `blockBytes`, and a
- * full block is written while the other fills, so a 5 MB segment takes about twenty writes. Blocks
- * come from a small shared pool and go back to it when the writer is done, so they are not garbage
- * either (a fresh pair per segment raised the server's peak RSS in `npm run bench:ingest`). With `sync`, the file is fsynced before the stream finishes; the
- * handle is closed when the stream ends or fails.
+ * one by one, six 100 MB uploads spent 0.55 s of the server's main thread in `writeBuffer`,
+ * against 0.23–0.33 s in 256 KiB blocks (CPU profiles of the built server). Here chunks are copied
+ * into one of two reused blocks of `blockBytes`, and a full block is written while the other
+ * fills, so a 5 MB segment takes about twenty writes. Blocks come from a small shared pool and go
+ * back to it when the writer is done, so they are not garbage either (a fresh pair per segment
+ * raised the server's peak RSS in `npm run bench:ingest`). With `sync`, the file is fsynced before
+ * the stream finishes; the handle is closed when the stream ends or fails.
  */
 import type { FileHandle } from 'node:fs/promises'
 import { Writable } from 'node:stream'
