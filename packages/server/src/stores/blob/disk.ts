@@ -58,7 +58,7 @@ export class DiskBlobStore implements BlobStore {
     const limit = new ByteLimit(options.maxBytes ?? Number.POSITIVE_INFINITY)
     // The writer fsyncs the file before it finishes, so the rename below publishes durable bytes.
     const durable = this.#fsync && options.durable !== false
-    const file = new BlockFileWriter(await open(temp, 'wx'), { sync: durable })
+    const file = new BlockFileWriter(temp, { sync: durable })
     try {
       await pipeline(body, limit, file)
       await mkdir(dirname(target), { recursive: true })
