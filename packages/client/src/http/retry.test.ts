@@ -24,6 +24,10 @@ describe('isRetryable', () => {
     // fetch wraps the socket's error: TypeError('fetch failed', { cause })
     const viaFetch = new TypeError('fetch failed', { cause: tls })
     expect(isRetryable(new NetworkError('POST', 'https://x', viaFetch))).toBe(false)
+    for (const code of ['INVALID_PURPOSE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_SSL_WRONG_VERSION_NUMBER']) {
+      const error = Object.assign(new Error(code), { code })
+      expect(isRetryable(new NetworkError('POST', 'https://x', error))).toBe(false)
+    }
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
     expect(isRetryable(new NetworkError('POST', 'https://x', refused))).toBe(true)
   })

@@ -43,8 +43,9 @@ function definedOnly(options: RetryOptions): RetryOptions {
 }
 
 /**
- * OpenSSL's and Node's codes for a server certificate that is not trusted or does not match: a
- * wrong CA, a self-signed or expired certificate, another host's name.
+ * OpenSSL's and Node's codes for a server certificate that is not trusted or does not match (a
+ * wrong CA, a self-signed or expired certificate, a CA without `CA:TRUE`, another host's name), and
+ * for https spoken to a server that does not speak TLS.
  */
 const CERTIFICATE_ERROR_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -58,7 +59,18 @@ const CERTIFICATE_ERROR_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_REJECTED',
   'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  // https spoken to a plain-http port: no retry will change the port.
+  'ERR_SSL_WRONG_VERSION_NUMBER',
 ])
 
 /** Whether `error` or one of its causes is a certificate failure. */

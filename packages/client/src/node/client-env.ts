@@ -11,6 +11,8 @@
  * - `BIRDHOUSE_CA_FILE`: a PEM file of certificates to trust for https besides Node's roots.
  */
 
+import { readFileSync } from 'node:fs'
+
 /** Base URLs found in the environment. */
 export interface ClientEnv {
   apiBaseUrl: string | undefined
@@ -60,5 +62,20 @@ export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
     authorizeUrl: first(env, ['BIRDHOUSE_AUTHORIZE_URL']) ?? besideApi(apiBaseUrl, '/i/oauth2/authorize'),
     tokenUrl: first(env, ['BIRDHOUSE_TOKEN_URL']) ?? besideApi(apiBaseUrl, '/2/oauth2/token'),
     caFile: first(env, ['BIRDHOUSE_CA_FILE']),
+  }
+}
+
+/**
+ * The certificates Node itself adds to its roots from `NODE_EXTRA_CA_CERTS` (read once, at start,
+ * by Node), so that a transport given its own `ca` keeps trusting them too; empty when unset or
+ * unreadable (Node then only warns as well).
+ */
+export function nodeExtraCaCertificates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const path = first(env, ['NODE_EXTRA_CA_CERTS'])
+  if (path === undefined) return []
+  try {
+    return [readFileSync(path, 'utf8')]
+  } catch {
+    return []
   }
 }

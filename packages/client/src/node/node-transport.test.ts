@@ -3,6 +3,7 @@
  * `ca` option, and refused without it), body buffers that may be refilled once a request settled
  * even when the server answered before reading the body, aborts, and `content-length`.
  */
+import { execFile } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import {
@@ -15,6 +16,7 @@ import {
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { bearer } from '../bearer.js'
 import { isNetworkError } from '../errors.js'
@@ -24,6 +26,8 @@ import { sha256, startTestServer, type TestServer } from '../test-support/test-s
 import { startTlsTerminator, type TlsTerminator } from '../test-support/tls-terminator.js'
 import { createClient, type NodeClientOptions } from './node-client.js'
 import { nodeTransport } from './node-transport.js'
+
+const execFileAsync = promisify(execFile)
 
 let server: TestServer
 let media: MediaFixtures
@@ -109,6 +113,31 @@ describe('https with a private CA', () => {
     const retried = await client.uploadMedia(clipPath, { waitForProcessing: false }).catch((error: unknown) => error)
     expect(isNetworkError(retried)).toBe(true)
     expect(tls.connections - requestsBefore).toBe(1)
+  })
+
+  it("keeps trusting NODE_EXTRA_CA_CERTS when given a ca of its own (a ca replaces Node's store)", async () => {
+    // Node reads NODE_EXTRA_CA_CERTS at start, so the check runs in a process of its own, on the build.
+    const other = await startTlsTerminator(server.url)
+    try {
+      const transportModule = new URL('../../dist/node/node-transport.js', import.meta.url).href
+      const script = `
+        const { readFileSync } = await import('node:fs')
+        const { nodeTransport } = await import(${JSON.stringify(transportModule)})
+        const transport = nodeTransport({ ca: readFileSync(${JSON.stringify(other.caPath)}) })
+        const signal = AbortSignal.timeout(10000)
+        const statuses = []
+        for (const url of ${JSON.stringify([`${tls.url}/2/users/me`, `${other.url}/2/users/me`])}) {
+          statuses.push(await transport({ method: 'GET', url, headers: {}, signal }).then((r) => r.status, (e) => e.code))
+        }
+        console.log(JSON.stringify(statuses))`
+      const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.caPath },
+      })
+      // Both answer (401: no token), neither fails the handshake.
+      expect(JSON.parse(stdout)).toEqual([401, 401])
+    } finally {
+      await other.close()
+    }
   })
 
   it('fails with a NetworkError when the CA is not trusted', async () => {

@@ -10,7 +10,7 @@
 import { X509Certificate } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
-import { rootCertificates } from 'node:tls'
+import tls from 'node:tls'
 import {
   type BodyPart,
   bodyLength,
@@ -18,12 +18,17 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from '../http/transport.js'
+import { nodeExtraCaCertificates } from './client-env.js'
 
 /** Options of `nodeTransport`. */
 export interface NodeTransportOptions {
   /** PEM certificates trusted for https besides Node's roots (a private CA, a self-signed server). */
   ca?: string | Buffer | readonly (string | Buffer)[] | undefined
-  /** Sockets kept open per host; default unlimited (the upload's `parallel` bounds them). */
+  /**
+   * Sockets kept open per host; default unlimited (the upload's `parallel` bounds them). Below
+   * `parallel`, requests queue for a socket, and an abort of a queued request takes effect only
+   * once it gets one.
+   */
   maxSockets?: number | undefined
 }
 
@@ -40,6 +45,13 @@ function checkPemCertificates(pem: string | Buffer): void {
       throw new TypeError(`ca: a certificate does not parse: ${(error as Error).message}`, { cause: error })
     }
   }
+}
+
+/** Node's default trust store: its roots plus `NODE_EXTRA_CA_CERTS` (a `ca` option replaces the store). */
+function defaultRoots(): string[] {
+  const getCACertificates = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates
+  if (getCACertificates !== undefined) return getCACertificates('default')
+  return [...tls.rootCertificates, ...nodeExtraCaCertificates()]
 }
 
 function headersOf(incoming: http.IncomingHttpHeaders): Headers {
@@ -69,7 +81,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const httpAgent = new http.Agent(agentOptions)
   const httpsAgent = new https.Agent({
     ...agentOptions,
-    ...(extraCa.length === 0 ? {} : { ca: [...rootCertificates, ...extraCa] }),
+    ...(extraCa.length === 0 ? {} : { ca: [...defaultRoots(), ...extraCa] }),
   })
   return (request: TransportRequest) =>
     new Promise((resolve, reject) => {
@@ -114,13 +126,16 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
           // Answered before the body was all sent (a 413, a 401): stop sending, so 'close' follows
           // now instead of when the server gives up on the rest.
           if (!outgoing.writableFinished) outgoing.destroy()
-          outcome ??= {
-            ok: true,
-            response: {
+          try {
+            const response = {
               status: incoming.statusCode ?? 0,
               headers: headersOf(incoming.headers),
               text: Buffer.concat(chunks).toString('utf8'),
-            },
+            }
+            outcome ??= { ok: true, response }
+          } catch (error) {
+            // A header `Headers` refuses (Node's lenient parser lets a NUL through): no answer to give.
+            fail(error)
           }
         })
       })
