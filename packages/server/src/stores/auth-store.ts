@@ -122,6 +122,8 @@ export interface AuthStore {
   revokeFamily(familyId: string, nowMs: number): Promise<void>
 
   createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>
+  /** A code by hash, used or not, expired or not (callers apply `redeemStep`). */
+  getAuthorizationCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined>
   /**
    * Marks a code used: `ok` the first time (unexpired at `nowMs`), `replayed` when it was used
    * before (the caller revokes its family), `invalid` when unknown or expired.

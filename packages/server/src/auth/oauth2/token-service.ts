@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../clock.js'
 import { type Logger, silentLogger } from '../../logger.js'
-import type { AuthStore, RefreshTokenRecord } from '../../stores/auth-store.js'
+import type { AuthorizationCodeRecord, AuthStore, RefreshTokenRecord } from '../../stores/auth-store.js'
 import { issueAppBearerToken } from '../apps.js'
 import { newOpaqueToken } from '../credentials.js'
 import { hashToken } from '../crypto.js'
@@ -50,30 +50,48 @@ export class TokenService {
     this.#log = options.logger ?? silentLogger
   }
 
-  /** `grant_type=authorization_code`: redeems the code once, checks its bindings and PKCE (RFC 7636 §4.6). */
+  /**
+   * `grant_type=authorization_code`: checks the code's bindings and PKCE (RFC 7636 §4.6), issues
+   * its tokens, then marks the code used. Issuing first is what makes a replay revoke everything:
+   * the code reads as used only once its tokens exist, so the `revokeFamily` of any later replay
+   * covers them; and of two exchanges racing over one code, the one whose redeem loses revokes the
+   * family, the winner's tokens with it (RFC 6749 §4.1.2: a code used twice revokes what it issued).
+   */
   async exchangeCode(client: AuthenticatedClient, params: TokenParams): Promise<IssuedTokens> {
     const code = required(params, 'code')
     const redirectUri = required(params, 'redirect_uri')
     const verifier = required(params, 'code_verifier')
     const now = this.#o.clock.now()
-    const result = await this.#o.store.redeemAuthorizationCode(hashToken(code), now)
-    if (result.outcome === 'invalid') throw invalidCode()
-    const record = result.code
-    if (result.outcome === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice revokes every token it issued.
-      await this.#o.store.revokeFamily(record.familyId, now)
-      this.#log.warn(
-        { appId: record.appId, userId: record.userId },
-        'authorization code replayed: its tokens are revoked',
-      )
-      throw invalidCode()
-    }
+    const codeHash = hashToken(code)
+    const record = await this.#o.store.getAuthorizationCode(codeHash)
+    if (record === undefined) throw invalidCode()
+    if (record.usedAtMs !== null) return await this.#replayed(record, now)
+    if (record.expiresAtMs <= now) throw invalidCode()
     const bound =
       record.appId === client.app.id &&
       record.redirectUri === redirectUri &&
       verifyPkce(verifier, record.codeChallenge, record.codeChallengeMethod)
-    if (!bound) throw invalidCode()
-    return this.#issue(record, record.scopes, now)
+    if (!bound) {
+      // A wrong verifier, client or redirect spends the code all the same.
+      const spent = await this.#o.store.redeemAuthorizationCode(codeHash, now)
+      if (spent.outcome === 'replayed') return await this.#replayed(record, now)
+      throw invalidCode()
+    }
+    const issued = await this.#issue(record, record.scopes, now)
+    const redeemed = await this.#o.store.redeemAuthorizationCode(codeHash, now)
+    if (redeemed.outcome === 'ok') return issued
+    // Another exchange of this code redeemed it first: nothing issued from it may live.
+    return await this.#replayed(record, now)
+  }
+
+  /** A code used more than once: revokes every token it issued and refuses. */
+  async #replayed(record: AuthorizationCodeRecord, now: number): Promise<never> {
+    await this.#o.store.revokeFamily(record.familyId, now)
+    this.#log.warn(
+      { appId: record.appId, userId: record.userId },
+      'authorization code replayed: its tokens are revoked',
+    )
+    throw invalidCode()
   }
 
   /** `grant_type=refresh_token`: rotates the refresh token (RFC 9700 §4.14.2); an optional `scope` may narrow the access token. */

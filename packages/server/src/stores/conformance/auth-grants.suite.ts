@@ -40,6 +40,25 @@ async function expectRevoked(
 
 /** Registers the authorization-code, refresh-token and revocation tests. */
 export function grantTests({ group, test, store }: AuthSuiteContext): void {
+  group('getAuthorizationCode', () => {
+    test('reads a code as stored, then as used, and nothing for an unknown hash', async () => {
+      const code = newCode()
+      await store().createAuthorizationCode(code)
+      expect(await store().getAuthorizationCode(code.codeHash)).toEqual(code)
+      await store().redeemAuthorizationCode(code.codeHash, T0 + 10)
+      expect(await store().getAuthorizationCode(code.codeHash)).toEqual({ ...code, usedAtMs: T0 + 10 })
+      expect(await store().getAuthorizationCode(newHash())).toBeUndefined()
+    })
+
+    test('returns a copy: changing it changes nothing stored', async () => {
+      const code = newCode()
+      await store().createAuthorizationCode(code)
+      const read = await store().getAuthorizationCode(code.codeHash)
+      if (read !== undefined) read.usedAtMs = T0
+      expect((await store().redeemAuthorizationCode(code.codeHash, T0 + 1)).outcome).toBe('ok')
+    })
+  })
+
   group('redeemAuthorizationCode', () => {
     test('redeems a live code once, then reports every further use as a replay', async () => {
       const code = newCode()

@@ -82,6 +82,11 @@ export class MemoryAuthTables implements AuthStore {
     insertIfAbsent(this.#codes, code.codeHash, code)
   }
 
+  async getAuthorizationCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    const code = this.#codes.get(codeHash)
+    return code && clone(code)
+  }
+
   async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
     const code = this.#codes.get(codeHash)
     const step = redeemStep(code, nowMs)

@@ -247,6 +247,10 @@ export class MemoryMetadataStore implements MetadataStore, AuthStore {
     return this.#auth.createAuthorizationCode(code)
   }
 
+  async getAuthorizationCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    return this.#auth.getAuthorizationCode(codeHash)
+  }
+
   async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
     return this.#auth.redeemAuthorizationCode(codeHash, nowMs)
   }

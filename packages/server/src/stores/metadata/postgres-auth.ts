@@ -161,6 +161,15 @@ export async function createAuthorizationCode(query: PgQuery, code: Authorizatio
 }
 
 /** Marks a code used if it is live (one conditional statement); otherwise tells a replay from an unknown or expired code. */
+/** A code by hash, in whatever state. */
+export async function getAuthorizationCode(
+  query: PgQuery,
+  codeHash: string,
+): Promise<AuthorizationCodeRecord | undefined> {
+  const [row] = await query('SELECT * FROM authorization_codes WHERE code_hash = $1', [codeHash])
+  return row && codeFromRow(row)
+}
+
 export async function redeemAuthorizationCode(query: PgQuery, codeHash: string, nowMs: number): Promise<RedeemResult> {
   const [redeemed] = await query(REDEEM, [codeHash, nowMs])
   if (redeemed !== undefined) return { outcome: 'ok', code: codeFromRow(redeemed) }

@@ -219,6 +219,10 @@ export class PostgresMetadataStore implements MetadataStore, AuthStore {
     return auth.createAuthorizationCode(this.#query, code)
   }
 
+  async getAuthorizationCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    return auth.getAuthorizationCode(this.#query, codeHash)
+  }
+
   async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
     return auth.redeemAuthorizationCode(this.#query, codeHash, nowMs)
   }

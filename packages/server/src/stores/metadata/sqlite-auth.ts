@@ -128,6 +128,12 @@ export function createAuthorizationCode(sql: SqliteStatements, code: Authorizati
   sql.run(CODE_INSERT, ...codeValues(code))
 }
 
+/** A code by hash, in whatever state. */
+export function getAuthorizationCode(sql: SqliteStatements, codeHash: string): AuthorizationCodeRecord | undefined {
+  const row = sql.get('SELECT * FROM authorization_codes WHERE code_hash = ?', codeHash)
+  return row && codeFromRow(row)
+}
+
 /** Marks a code used if it is live (one conditional statement); otherwise tells a replay from an unknown or expired code. */
 export function redeemAuthorizationCode(sql: SqliteStatements, codeHash: string, nowMs: number): RedeemResult {
   const redeemed = sql.get(REDEEM, nowMs, codeHash, nowMs)

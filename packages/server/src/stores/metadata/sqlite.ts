@@ -232,6 +232,10 @@ export class SqliteMetadataStore implements MetadataStore, AuthStore {
     return auth.createAuthorizationCode(this.#sql, code)
   }
 
+  async getAuthorizationCode(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    return auth.getAuthorizationCode(this.#sql, codeHash)
+  }
+
   async redeemAuthorizationCode(codeHash: string, nowMs: number): Promise<RedeemResult> {
     return auth.redeemAuthorizationCode(this.#sql, codeHash, nowMs)
   }
