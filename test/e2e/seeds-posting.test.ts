@@ -1,5 +1,5 @@
 /**
- * The posting steps of the seed documents (/work/shared/seeds) against the built server, as real
+ * The posting steps of the seed documents (../shared/seeds) against the built server, as real
  * curl processes, once per metadata backend: SEED0 step 5 (a post with the processed
  * `amplify_video`), SEED1's image, video and four-image posts, and SEED4's `statuses/update.json`.
  * The post curls are the documents' lines with only the host, token and ids swapped; the uploads

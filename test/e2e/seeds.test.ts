@@ -1,5 +1,5 @@
 /**
- * The five documents birdhouse was specified from (/work/shared/seeds): every curl in them, with
+ * The five documents birdhouse was specified from (../shared/seeds): every curl in them, with
  * only the host changed and placeholders filled, run as a real curl process against the built
  * server, once per metadata backend. Each seed lives in `seeds/seed<N>.suite.ts`.
  */

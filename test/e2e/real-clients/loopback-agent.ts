@@ -1,5 +1,5 @@
 /**
- * Recipe A of /work/shared/spec/real-clients.md §b.1 for an unchanged twitter-api-v2: an agent that
+ * Recipe A of ../shared/spec/real-clients.md §b.1 for an unchanged twitter-api-v2: an agent that
  * keeps every URL as the library builds it (`https://upload.x.com/1.1/…`, `https://api.x.com/2/…`)
  * and only sends the bytes, as plain HTTP, to a loopback port. The library always calls
  * `https.request`, and Node accepts a non-TLS agent there only when its `protocol` is `https:`.
