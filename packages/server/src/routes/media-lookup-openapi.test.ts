@@ -4,11 +4,7 @@
  * app-only bearer, OAuth 2.0 with `tweet.read` and OAuth 1.0a are accepted; app-only callers see
  * posted media only.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject } from 'ajv'
-import formatsPlugin from 'ajv-formats'
+import type { ErrorObject } from 'ajv'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest'
 import type { MediaRecord } from '../stores/metadata-store.js'
@@ -22,41 +18,17 @@ import {
   videoFiles,
   videoRecord,
 } from '../test-support/media-file-fixtures.js'
+import { onSpecHost, requireSpec, schemaErrors } from '../test-support/openapi-spec.js'
 import { postWithMedia } from '../test-support/post-fixtures.js'
 
-const SPEC_PATH = resolve(
-  fileURLToPath(new URL('../../../../', import.meta.url)),
-  '../shared/spec/x-openapi-media.json',
-)
-const SPEC_ID = 'x-openapi'
 const ALL_FIELDS = 'media.fields=media_key,type,url,preview_image_url,width,height,duration_ms,alt_text,variants'
-
-function loadSpec(): object | undefined {
-  if (existsSync(SPEC_PATH)) return JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as object
-  if (process.env.CI) throw new Error(`X's OpenAPI spec is required in CI but missing at ${SPEC_PATH}`)
-  return undefined
-}
-
-const spec = loadSpec()
-const ajv = new Ajv({ strict: false, allErrors: true })
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-formatsPlugin.default(ajv)
-if (spec !== undefined) ajv.addSchema({ ...spec, $id: SPEC_ID })
 
 /** Validation errors of a 200 body against an operation's response schema. */
 function responseErrors(context: TestContext, path: string, response: LightMyRequestResponse): ErrorObject[] {
-  if (spec === undefined) context.skip(`X's OpenAPI spec not found at ${SPEC_PATH}`)
+  requireSpec(context)
   expect(response.statusCode).toBe(200)
-  const pointer = ['paths', path, 'get', 'responses', '200', 'content', 'application/json', 'schema']
-    .map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1'))
-    .join('/')
-  const validate = ajv.getSchema(`${SPEC_ID}#/${pointer}`)
-  if (validate === undefined) throw new Error(`no schema for ${path}`)
-  // X's spec names problem types on api.x.com where captures (and birdhouse) use api.twitter.com (spec §7.2).
-  const body = JSON.parse(
-    JSON.stringify(response.json()).replaceAll('https://api.twitter.com/2/problems/', 'https://api.x.com/2/problems/'),
-  )
-  return validate(body) ? [] : [...(validate.errors ?? [])]
+  const parts = ['paths', path, 'get', 'responses', '200', 'content', 'application/json', 'schema']
+  return schemaErrors(parts, onSpecHost(response.json()))
 }
 
 let h: AuthHarness

@@ -4,13 +4,10 @@
  * the `application/problem+json` default response. The spec file lives next to the repo; without
  * it the tests skip saying so, except in CI, where its absence fails the run.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject, type SchemaObject } from 'ajv'
-import formatsPlugin from 'ajv-formats'
+import type { ErrorObject, SchemaObject } from 'ajv'
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify'
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { errorsAgainst, type OpenApiSpec, onSpecHost, requireSpec, schemaErrors } from '../test-support/openapi-spec.js'
 import {
   corruptMp4Bytes,
   json,
@@ -23,42 +20,13 @@ import {
   type RouteHarness,
 } from '../test-support/route-harness.js'
 
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
-const SPEC_PATH = resolve(REPO_ROOT, '../shared/spec/x-openapi-media.json')
-const SPEC_ID = 'x-openapi'
-
-type Spec = { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, SchemaObject> } }
-
-function loadSpec(): Spec | undefined {
-  if (existsSync(SPEC_PATH)) return JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Spec
-  if (process.env.CI) throw new Error(`X's OpenAPI spec is required in CI but missing at ${SPEC_PATH}`)
-  return undefined
-}
-
-const spec = loadSpec()
-const ajv = new Ajv({ strict: false, allErrors: true })
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-formatsPlugin.default(ajv)
-if (spec !== undefined) ajv.addSchema({ ...spec, $id: SPEC_ID })
-
-/** Skips the test, printing why, when the spec file is absent. */
-function requireSpec(context: TestContext): Spec {
-  if (spec === undefined) context.skip(`X's OpenAPI spec not found at ${SPEC_PATH}`)
-  return spec as Spec
-}
-
-const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')
-
 /** Validation errors of `body` against an operation's response schema (`[]` when it conforms). */
 function errorsFor(path: string, method: string, status: string, contentType: string, body: unknown): ErrorObject[] {
-  const ref = `${SPEC_ID}#/${pointer('paths', path, method, 'responses', status, 'content', contentType, 'schema')}`
-  const validate = ajv.getSchema(ref)
-  if (validate === undefined) throw new Error(`no schema at ${ref}`)
-  return validate(body) ? [] : [...(validate.errors ?? [])]
+  return schemaErrors(['paths', path, method, 'responses', status, 'content', contentType, 'schema'], body)
 }
 
 /** Every member of the Problem union requires type, title and detail: the core an about:blank problem must meet. */
-function problemCore(schemas: Spec['components']['schemas']): SchemaObject {
+function problemCore(schemas: OpenApiSpec['components']['schemas']): SchemaObject {
   const members = ((schemas.Problem?.oneOf ?? []) as { $ref: string }[]).map(
     ({ $ref }) => schemas[$ref.split('/').pop() ?? ''] as SchemaObject,
   )
@@ -67,10 +35,6 @@ function problemCore(schemas: Spec['components']['schemas']): SchemaObject {
     .reduce((common, names) => common.filter((n) => names.includes(n)))
   return { type: 'object', required, properties: { ...members[0]?.properties, type: { type: 'string' } } }
 }
-
-/** Problem types as X's spec names them: it uses api.x.com where captures (and birdhouse) use api.twitter.com (spec §7.2). */
-const onSpecHost = (body: unknown) =>
-  JSON.parse(JSON.stringify(body).replaceAll('https://api.twitter.com/2/problems/', 'https://api.x.com/2/problems/'))
 
 const dataId = (response: LightMyRequestResponse) => (response.json() as { data: { id: string } }).data.id
 
@@ -241,8 +205,7 @@ describe('v2 error bodies', () => {
     async ([_status, send], context) => {
       const { components } = requireSpec(context)
       const body = (await send()).json()
-      const validate = ajv.compile(problemCore(components.schemas))
-      expect(validate(body) ? [] : validate.errors).toEqual([])
+      expect(errorsAgainst(problemCore(components.schemas), body)).toEqual([])
       expect(problemOf('/2/media/upload/initialize', 'post', body)).not.toEqual([])
     },
   )

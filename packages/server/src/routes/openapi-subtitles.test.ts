@@ -6,55 +6,14 @@
  * `associated_subtitles` as an object, where X's docs and its earlier spec (`Subtitles[]`) have the
  * array birdhouse sends. Without the spec file the tests skip saying so, except in CI.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject } from 'ajv'
-import formatsPlugin from 'ajv-formats'
 import type { LightMyRequestResponse } from 'fastify'
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { errorsAt, requireSpec } from '../test-support/openapi-spec.js'
 import { uploadChunked, uploadOneShot } from '../test-support/post-fixtures.js'
 import { json, mp4Bytes, openRouteHarness, type RouteHarness } from '../test-support/route-harness.js'
 
-const SPEC_PATH = resolve(
-  fileURLToPath(new URL('../../../../', import.meta.url)),
-  '../shared/spec/x-openapi-media.json',
-)
-const SPEC_ID = 'x-openapi'
 const PATH = '/2/media/subtitles'
 const SRT = '1\n00:00:01,000 --> 00:00:02,000\nHello\n'
-
-function loadSpec(): object | undefined {
-  if (existsSync(SPEC_PATH)) return JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as object
-  if (process.env.CI) throw new Error(`X's OpenAPI spec is required in CI but missing at ${SPEC_PATH}`)
-  return undefined
-}
-
-const spec = loadSpec()
-const ajv = new Ajv({ strict: false, allErrors: true })
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-formatsPlugin.default(ajv)
-if (spec !== undefined) ajv.addSchema({ ...spec, $id: SPEC_ID })
-
-function requireSpec(context: TestContext): void {
-  if (spec === undefined) context.skip(`X's OpenAPI spec not found at ${SPEC_PATH}`)
-}
-
-const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')
-
-/** Problem types as X's spec names them: api.x.com where birdhouse (like most captures) says api.twitter.com. */
-const onSpecHost = (body: unknown) =>
-  JSON.parse(JSON.stringify(body).replaceAll('https://api.twitter.com/2/problems/', 'https://api.x.com/2/problems/'))
-
-/** Validation errors (as `path message` strings) of `value` against the schema at a spec pointer. */
-function errorsAt(parts: string[], value: unknown): string[] {
-  const ref = `${SPEC_ID}#/${pointer(...parts)}`
-  const validate = ajv.getSchema(ref)
-  if (validate === undefined) throw new Error(`no schema at ${ref}`)
-  return validate(onSpecHost(value))
-    ? []
-    : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`)
-}
 
 function responseErrors(method: string, response: LightMyRequestResponse, status = String(response.statusCode)) {
   const type = status === 'default' ? 'application/problem+json' : 'application/json'
