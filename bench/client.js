@@ -24,6 +24,7 @@ import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startBirdhouse } from './birdhouse-process.js'
 import { buildClientSection, writeClientSection } from './client-report.js'
 import { makePaddedMp4, measureProcessing, measureRoundTripMs } from './client-setup.js'
 import { openLatencyProxy } from './latency-proxy.js'
@@ -47,26 +48,6 @@ const CLIENTS = [
 
 function log(message) {
   console.log(`[bench:client] ${message}`)
-}
-
-async function startBirdhouse(dataDir) {
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: '0', BIRDHOUSE_DATA_DIR: dataDir }
-  Object.assign(env, { BIRDHOUSE_LOG_LEVEL: 'warn', BIRDHOUSE_ADMIN_TOKEN: ADMIN_TOKEN })
-  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/bin/birdhouse.js'), 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  for await (const chunk of child.stdout) {
-    out += chunk
-    const url = /listening on (\S+)/.exec(out)?.[1]
-    const token = /\b(bh_\S+)/.exec(out)?.[1]
-    if (url !== undefined && token !== undefined) {
-      child.stdout.resume()
-      return { child, url, token }
-    }
-  }
-  throw new Error(`birdhouse exited before it was ready:\n${out}`)
 }
 
 async function createApp(server) {
@@ -143,7 +124,7 @@ async function main() {
   const workDir = await mkdtemp(join(os.tmpdir(), 'birdhouse-bench-client-'))
   const wanted = process.env.BENCH_CLIENTS?.split(',')
   const clients = CLIENTS.filter((client) => wanted === undefined || wanted.includes(client.id))
-  const server = await startBirdhouse(join(workDir, 'data'))
+  const server = await startBirdhouse(join(workDir, 'data'), { HOST: '127.0.0.1', BIRDHOUSE_ADMIN_TOKEN: ADMIN_TOKEN })
   const timer = await openUploadTimer(Number(new URL(server.url).port))
   const proxy = await openLatencyProxy({ targetPort: timer.port, delayMs: DELAY_MS })
   try {

@@ -14,7 +14,7 @@
  * segment; BENCH_ROUNDS (default 3) sets the rounds per comparison; BENCH_SMALL_BYTES / BENCH_LARGE_BYTES
  * override 1 GiB / 4 GiB (for trying the script out).
  */
-import { execFileSync, fork, spawn } from 'node:child_process'
+import { execFileSync, fork } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { once } from 'node:events'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
@@ -24,6 +24,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
+import { startBirdhouse, stop } from './birdhouse-process.js'
 
 const GiB = 1024 ** 3
 const MB = 1e6
@@ -83,37 +84,10 @@ async function runBaselineServer(dir) {
 
 // ---- child processes and memory --------------------------------------------------------------
 
-async function startBirdhouse(dataDir) {
-  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/bin/birdhouse.js'), 'serve'], {
-    env: { ...process.env, PORT: '0', BIRDHOUSE_DATA_DIR: dataDir, BIRDHOUSE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  for await (const chunk of child.stdout) {
-    out += chunk
-    const url = /listening on (\S+)/.exec(out)?.[1]
-    const token = /\b(bh_\S+)/.exec(out)?.[1]
-    if (url !== undefined && token !== undefined) {
-      child.stdout.resume()
-      return { child, url, token }
-    }
-  }
-  throw new Error(`birdhouse exited before it was ready:\n${out}`)
-}
-
 async function startBaseline(dir) {
   const child = fork(fileURLToPath(import.meta.url), ['baseline-server', dir], { stdio: 'inherit' })
   const [message] = await once(child, 'message')
   return { child, url: `http://127.0.0.1:${message.port}`, token: 'none' }
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
 }
 
 function procStatusKb(pid, field) {

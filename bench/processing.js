@@ -12,14 +12,14 @@
  *
  * Env: BENCH_ROUNDS (default 3) rounds per clip, birdhouse and baseline alternating.
  */
-import { execFile, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { startBirdhouse, stop } from './birdhouse-process.js'
 
 const run = promisify(execFile)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -66,40 +66,6 @@ async function encode(ffmpeg, dir, name, args) {
 }
 
 // ---- the birdhouse server -----------------------------------------------------------------------
-
-async function startBirdhouse(dataDir) {
-  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/bin/birdhouse.js'), 'serve'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      BIRDHOUSE_DATA_DIR: dataDir,
-      BIRDHOUSE_LOG_LEVEL: 'warn',
-      // STATUS is polled every 20 ms, far past X's limits; this benchmark is about processing.
-      BIRDHOUSE_RATE_LIMITS: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  for await (const chunk of child.stdout) {
-    out += chunk
-    const url = /listening on (\S+)/.exec(out)?.[1]
-    const token = /\b(bh_\S+)/.exec(out)?.[1]
-    if (url !== undefined && token !== undefined) {
-      child.stdout.resume()
-      return { child, url, token }
-    }
-  }
-  throw new Error(`birdhouse exited before it was ready:\n${out}`)
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(timer)
-}
 
 async function call(server, method, path, body, headers = {}) {
   const res = await fetch(`${server.url}${path}`, {
@@ -250,7 +216,8 @@ async function main() {
       },
       { label: 'VP9 WebM', type: 'video/webm', path: await encode(tools.ffmpegPath, root, 'clip.webm', VP9) },
     ]
-    server = await startBirdhouse(join(root, 'data'))
+    // STATUS is polled every 20 ms, far past X's limits; this benchmark is about processing.
+    server = await startBirdhouse(join(root, 'data'), { BIRDHOUSE_RATE_LIMITS: 'off' })
     log(`birdhouse ${server.url} (pid ${server.child.pid}), temp ${root}`)
     const results = []
     for (const clip of clips) {
