@@ -5,11 +5,10 @@
  * variables, then the token file `birdhouse login` wrote (refreshed as needed, safely across
  * concurrent runs).
  */
-import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { type Auth, bearer, oauth1, oauth2User, X_AUTHORIZE_URL, X_TOKEN_URL } from '@birdhouse/client'
-import { FileTokenStore, nodeTransport, readClientEnv, type Transport } from '@birdhouse/client/node'
+import { FileTokenStore, nodeTransportFromEnv, type Transport } from '@birdhouse/client/node'
 import type { Command } from 'commander'
 import { CliError } from './cli-error.js'
 
@@ -83,11 +82,10 @@ let transport: Transport | undefined
  */
 export function cliTransport(): Transport {
   if (transport !== undefined) return transport
-  const { caFile } = readClientEnv()
   try {
-    transport = nodeTransport({ ca: caFile === undefined ? undefined : readFileSync(caFile) })
+    transport = nodeTransportFromEnv()
   } catch (error) {
-    throw new CliError('usage', `BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`)
+    throw new CliError('usage', (error as Error).message)
   }
   return transport
 }

@@ -9,7 +9,7 @@ export { type ClientEnv, readClientEnv } from './client-env.js'
 export { defaultCheckpointDirectory, FileCheckpointStore } from './file-checkpoint-store.js'
 export { openFileSource } from './file-source.js'
 export { type Client, createClient, type NodeClientOptions, type NodeUploadSource } from './node-client.js'
-export { type NodeTransportOptions, nodeTransport } from './node-transport.js'
+export { type NodeTransportOptions, nodeTransport, nodeTransportFromEnv } from './node-transport.js'
 // The token store on disk (src/node/token-store*.ts).
 export { FileTokenStore, type FileTokenStoreOptions, type TokenClient, type TokenFile } from './token-store.js'
 export { TokenStoreError, type TokenStoreErrorCode } from './token-store-error.js'

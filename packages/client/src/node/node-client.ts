@@ -5,12 +5,11 @@
  * URLs, read segment by segment from a file handle.
  */
 
-import { readFileSync } from 'node:fs'
 import { buildClient, type ClientOptions, type Client as CoreClient } from '../client.js'
 import { type OpenedSource, openSource, type UploadSource } from '../sources/open-source.js'
 import { readClientEnv } from './client-env.js'
 import { openFileSource } from './file-source.js'
-import { type NodeTransportOptions, nodeTransport } from './node-transport.js'
+import { type NodeTransportOptions, nodeTransport, nodeTransportFromEnv } from './node-transport.js'
 
 /** What the Node client uploads: everything the core takes, plus file paths and `file:` URLs. */
 export type NodeUploadSource = UploadSource | string | URL
@@ -30,25 +29,6 @@ async function openNodeSource(source: NodeUploadSource): Promise<OpenedSource> {
   return openSource(source)
 }
 
-function readCaFile(path: string | undefined): Buffer | undefined {
-  if (path === undefined) return undefined
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    throw new Error(`BIRDHOUSE_CA_FILE ${path} cannot be read: ${(error as Error).message}`, { cause: error })
-  }
-}
-
-function envTransport(ca: NodeTransportOptions['ca'], caFile: string | undefined) {
-  const pem = ca ?? readCaFile(caFile)
-  try {
-    return nodeTransport({ ca: pem })
-  } catch (error) {
-    if (ca !== undefined) throw error
-    throw new Error(`BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`, { cause: error })
-  }
-}
-
 /**
  * Creates a client whose sources may be file paths; base URLs fall back to the environment.
  * @example
@@ -65,7 +45,9 @@ export function createClient(options: NodeClientOptions): Client<NodeUploadSourc
       'createClient: `ca` configures the Node transport; with your own `transport` or `fetch`, give it the CA',
     )
   }
-  const transport = options.transport ?? (options.fetch === undefined ? envTransport(ca, fromEnv.caFile) : undefined)
+  const transport =
+    options.transport ??
+    (options.fetch === undefined ? (ca === undefined ? nodeTransportFromEnv(env) : nodeTransport({ ca })) : undefined)
   return buildClient<NodeUploadSource>(
     {
       ...rest,

@@ -8,6 +8,7 @@
  */
 
 import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
@@ -18,7 +19,7 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from '../http/transport.js'
-import { nodeExtraCaCertificates } from './client-env.js'
+import { nodeExtraCaCertificates, readClientEnv } from './client-env.js'
 
 /** Options of `nodeTransport`. */
 export interface NodeTransportOptions {
@@ -142,4 +143,19 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       if (request.body === undefined) outgoing.end()
       else writeBody(outgoing, request.body)
     })
+}
+
+/**
+ * `nodeTransport` trusting the PEM file `BIRDHOUSE_CA_FILE` names (if any) in `env`; a file that
+ * cannot be read or holds no certificate throws an error naming the variable and the path.
+ * @example const transport = nodeTransportFromEnv() // share it with oauth2User({ transport })
+ */
+export function nodeTransportFromEnv(env: NodeJS.ProcessEnv = process.env): Transport {
+  const { caFile } = readClientEnv(env)
+  if (caFile === undefined) return nodeTransport()
+  try {
+    return nodeTransport({ ca: readFileSync(caFile) })
+  } catch (error) {
+    throw new Error(`BIRDHOUSE_CA_FILE ${caFile}: ${(error as Error).message}`, { cause: error })
+  }
 }
